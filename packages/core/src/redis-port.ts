@@ -1,0 +1,75 @@
+import type { LuaScript } from './lua-script.js';
+
+/** An argument on the wire. Numbers are sent as their decimal string. */
+export type RedisArg = string | number;
+
+/**
+ * A reply as RESP2 shapes it: bulk and simple strings are `string`, integers `number`,
+ * nil `null`, arrays `RedisReply[]`. Error replies are not values: they reject the call
+ * (or stand as an `Error` in a batch result).
+ */
+export type RedisReply = string | number | null | RedisReply[];
+
+/** One Redis command. `args` is everything after the name, keys included. */
+export interface CommandCall {
+  /** The command name, e.g. `HGETALL`. */
+  readonly command: string;
+  /** The arguments after the name, in wire order (keys included where the command wants them). */
+  readonly args: readonly RedisArg[];
+  /**
+   * The keys this command touches, each also present in `args`. A Cluster port routes by
+   * the first; a command with no keys may go to any master.
+   */
+  readonly keys: readonly string[];
+}
+
+/** One Lua script call: `EVALSHA sha numkeys ...keys ...args`, `EVAL` on NOSCRIPT. */
+export interface ScriptCall {
+  readonly script: LuaScript;
+  /** All keys hash to one slot: sess never writes a script that crosses slots. */
+  readonly keys: readonly string[];
+  readonly args: readonly RedisArg[];
+}
+
+export type PortCall = CommandCall | ScriptCall;
+
+export interface CallOptions {
+  /**
+   * Aborted when the core's deadline passes. A port should stop waiting and reject; the core
+   * does not rely on it and rejects at its deadline regardless.
+   */
+  readonly signal?: AbortSignal;
+}
+
+export interface PortCapabilities {
+  /** The port talks to a Redis Cluster: calls are routed by key, one slot per call. */
+  readonly cluster: boolean;
+}
+
+/**
+ * The seam between sess and a Redis client. Implement it to run sess on any client:
+ * `@sess/testkit`'s contract suite tells whether an implementation behaves as sess expects.
+ */
+export interface RedisPort {
+  readonly capabilities: PortCapabilities;
+  /** Sends one command. */
+  send(call: CommandCall, options?: CallOptions): Promise<RedisReply>;
+  /** Runs a script: `EVALSHA`, falling back to `EVAL` when the server answers NOSCRIPT. */
+  script(call: ScriptCall, options?: CallOptions): Promise<RedisReply>;
+  /**
+   * Sends several calls in one round trip (a pipeline, not a transaction). Results come in
+   * the order of the calls; a call that failed stands as an `Error` in its place.
+   */
+  batch(calls: readonly PortCall[], options?: CallOptions): Promise<Array<RedisReply | Error>>;
+  /**
+   * Opens a port on a connection of its own, for commands that block (`XREAD BLOCK`), so
+   * that they never hold up the connection that serves requests. The caller closes it.
+   */
+  dedicated(): Promise<RedisPort>;
+  /** Closes the connection(s) this port opened. A port given a client it did not create leaves it open. */
+  close(): Promise<void>;
+}
+
+export function isScriptCall(call: PortCall): call is ScriptCall {
+  return 'script' in call;
+}

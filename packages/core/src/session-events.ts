@@ -1,0 +1,49 @@
+import type { CommandCall, RedisReply } from './redis-port.js';
+
+export type SessionEventType = 'created' | 'destroyed' | 'regenerated' | 'revoked' | 'expired';
+
+/** What happened to a session: emitted locally by the instance that did it, and written to the stream. */
+export interface SessionEvent {
+  readonly type: SessionEventType;
+  /** The session id (for `regenerated`, the old one). */
+  readonly id: string;
+  /** For `regenerated`: the new id. */
+  readonly newId?: string;
+  readonly principal?: string;
+  /** When it happened (ms since the epoch, application time). */
+  readonly at: number;
+  /** Why, when there is more than one way: `limit` (maxSessionsPerPrincipal), `sign-in`, `idle`, `absolute`... */
+  readonly reason?: string;
+}
+
+const FIELD_NAMES = ['type', 'id', 'newId', 'principal', 'at', 'reason'] as const;
+
+/** `XADD stream MAXLEN ~ n * field value...`: approximate trimming keeps it O(1). */
+export function xaddEvent(stream: string, maxLength: number, event: SessionEvent): CommandCall {
+  const args: string[] = [stream, 'MAXLEN', '~', String(maxLength), '*'];
+  for (const name of FIELD_NAMES) {
+    const value = event[name];
+    if (value !== undefined) args.push(name, String(value));
+  }
+  return { command: 'XADD', keys: [stream], args };
+}
+
+/** Reads the fields of a stream entry (`[k, v, k, v...]`) back into an event. */
+export function parseEvent(fields: readonly RedisReply[]): SessionEvent | undefined {
+  const map = new Map<string, string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    map.set(String(fields[i]), String(fields[i + 1]));
+  }
+  const type = map.get('type') as SessionEventType | undefined;
+  const id = map.get('id');
+  const at = Number(map.get('at'));
+  if (!type || !id || !Number.isFinite(at)) return undefined;
+  const event: { -readonly [K in keyof SessionEvent]: SessionEvent[K] } = { type, id, at };
+  const newId = map.get('newId');
+  const principal = map.get('principal');
+  const reason = map.get('reason');
+  if (newId !== undefined) event.newId = newId;
+  if (principal !== undefined) event.principal = principal;
+  if (reason !== undefined) event.reason = reason;
+  return event;
+}

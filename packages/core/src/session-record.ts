@@ -1,0 +1,201 @@
+import { SessError } from './errors.js';
+import type { Serializer } from './serializer.js';
+
+/**
+ * The meta fields of a session hash. They start with `#`, which attribute names may not, so
+ * the two never collide and one HGETALL returns both.
+ */
+export const META = {
+  created: '#c',
+  lastAccess: '#a',
+  idleTimeout: '#i',
+  deadline: '#d',
+  expiresAt: '#e',
+  principal: '#p',
+  version: '#v',
+  expiring: '#x',
+} as const;
+
+const MAX_NAME_LENGTH = 200;
+
+export function assertAttributeName(name: string): void {
+  if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME_LENGTH) {
+    throw new SessError('INVALID_NAME', `attribute names are 1 to ${MAX_NAME_LENGTH} characters`);
+  }
+  if (name.startsWith('#')) {
+    throw new SessError('INVALID_NAME', `attribute "${name}": names starting with "#" are reserved`);
+  }
+}
+
+export interface SessionTimes {
+  readonly createdAt: number;
+  readonly lastAccessAt: number;
+  readonly idleTimeout: number;
+  /** createdAt + absoluteTimeout: the session never lives past it, however active. */
+  readonly deadline: number;
+}
+
+export function expiryOf(times: Omit<SessionTimes, 'createdAt'>): number {
+  return Math.min(times.lastAccessAt + times.idleTimeout, times.deadline);
+}
+
+/**
+ * One session as the repository sees it: meta data, and attributes decoded lazily from the
+ * strings they were stored as. Reading or writing an attribute marks it for comparison at
+ * commit, which is how a nested mutation (`get('cart').items.push(x)`) is saved and an
+ * untouched attribute is not rewritten.
+ */
+export class SessionRecord {
+  /** Attributes as stored in Redis when loaded (empty for a new session). */
+  readonly #stored: Map<string, string>;
+  /** Attributes read or written in this request, by their live value. */
+  readonly #live = new Map<string, unknown>();
+  readonly #serializer: Serializer;
+  #times: SessionTimes;
+  #principal: string | undefined;
+  #isNew: boolean;
+
+  constructor(
+    readonly id: string,
+    init: {
+      times: SessionTimes;
+      principal: string | undefined;
+      stored: Map<string, string>;
+      serializer: Serializer;
+      isNew: boolean;
+    },
+  ) {
+    this.#times = init.times;
+    this.#principal = init.principal;
+    this.#stored = init.stored;
+    this.#serializer = init.serializer;
+    this.#isNew = init.isNew;
+  }
+
+  /** True until the session was first written to Redis. */
+  get isNew(): boolean {
+    return this.#isNew;
+  }
+  get principal(): string | undefined {
+    return this.#principal;
+  }
+  get createdAt(): number {
+    return this.#times.createdAt;
+  }
+  get lastAccessAt(): number {
+    return this.#times.lastAccessAt;
+  }
+  get expiresAt(): number {
+    return expiryOf(this.#times);
+  }
+  get times(): SessionTimes {
+    return this.#times;
+  }
+
+  get(name: string): unknown {
+    if (this.#live.has(name)) return this.#live.get(name);
+    const text = this.#stored.get(name);
+    if (text === undefined) return undefined;
+    const value = this.#serializer.parse(text);
+    this.#live.set(name, value);
+    return value;
+  }
+
+  set(name: string, value: unknown): void {
+    assertAttributeName(name);
+    this.#live.set(name, value);
+  }
+
+  delete(name: string): void {
+    this.#live.set(name, undefined);
+  }
+
+  has(name: string): boolean {
+    return this.#live.has(name) ? this.#live.get(name) !== undefined : this.#stored.has(name);
+  }
+
+  /** Names of the attributes present now. */
+  names(): string[] {
+    const names = new Set(this.#stored.keys());
+    for (const [name, value] of this.#live) {
+      if (value === undefined) names.delete(name);
+      else names.add(name);
+    }
+    return [...names];
+  }
+
+  /** Every attribute, decoded. */
+  toObject(): Record<string, unknown> {
+    const out: Record<string, unknown> = Object.create(null);
+    for (const name of this.names()) out[name] = this.get(name);
+    return out;
+  }
+
+  /**
+   * What a commit must write: attributes whose serialized form differs from the stored one,
+   * and attributes removed. Also checks the size limits, before anything is sent.
+   */
+  changes(limits: { maxAttributeBytes: number; maxSessionBytes: number }): {
+    set: Map<string, string>;
+    removed: string[];
+  } {
+    const set = new Map<string, string>();
+    const removed: string[] = [];
+    for (const [name, value] of this.#live) {
+      if (value === undefined) {
+        if (this.#stored.has(name)) removed.push(name);
+        continue;
+      }
+      const text = this.#serializer.stringify(value);
+      const size = Buffer.byteLength(text);
+      if (size > limits.maxAttributeBytes) {
+        throw new SessError(
+          'TOO_LARGE',
+          `attribute "${name}" is ${size} bytes, more than maxAttributeBytes (${limits.maxAttributeBytes})`,
+        );
+      }
+      if (this.#stored.get(name) !== text) set.set(name, text);
+    }
+    if (set.size > 0) {
+      let total = 0;
+      for (const name of this.names()) {
+        total += Buffer.byteLength(name) + Buffer.byteLength(set.get(name) ?? this.#stored.get(name) ?? '');
+      }
+      if (total > limits.maxSessionBytes) {
+        throw new SessError(
+          'TOO_LARGE',
+          `session would be ${total} bytes, more than maxSessionBytes (${limits.maxSessionBytes})`,
+        );
+      }
+    }
+    return { set, removed };
+  }
+
+  /** After a successful commit: what was written is now what is stored. */
+  committed(written: { set: Map<string, string>; removed: string[] }, times: SessionTimes): void {
+    for (const [name, text] of written.set) this.#stored.set(name, text);
+    for (const name of written.removed) this.#stored.delete(name);
+    this.#times = times;
+    this.#isNew = false;
+  }
+
+  /** A fresh record for a new id, carrying the chosen attributes (regenerate, sign-in). */
+  carryTo(
+    id: string,
+    keep: 'all' | 'none' | readonly string[],
+    init: { times: SessionTimes; principal: string | undefined },
+  ): SessionRecord {
+    const next = new SessionRecord(id, {
+      ...init,
+      stored: new Map(),
+      serializer: this.#serializer,
+      isNew: true,
+    });
+    const names = keep === 'all' ? this.names() : keep === 'none' ? [] : keep;
+    for (const name of names) {
+      const value = this.get(name);
+      if (value !== undefined) next.set(name, value);
+    }
+    return next;
+  }
+}

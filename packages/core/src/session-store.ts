@@ -1,0 +1,434 @@
+import { EventEmitter } from 'node:events';
+import { withDeadline, toSessError } from './deadline.js';
+import { SessError } from './errors.js';
+import { KeyLayout } from './key-layout.js';
+import type { CommandCall, PortCall, RedisPort, RedisReply } from './redis-port.js';
+import { type SessionEvent, type SessionEventType, xaddEvent } from './session-events.js';
+import { assertSessionId, newSessionId } from './session-id.js';
+import { expiryOf, META, SessionRecord, type SessionTimes } from './session-record.js';
+import { claimScript, createScript, saveScript, takeScript } from './session-scripts.js';
+import {
+  type ResolvedStoreOptions,
+  resolveStoreOptions,
+  type SessionStoreOptions,
+} from './store-options.js';
+
+/** What a commit did. `gone`: the session was destroyed or expired meanwhile, nothing was written. */
+export type CommitResult = 'created' | 'saved' | 'unchanged' | 'gone';
+
+export interface RegenerateOptions {
+  /** Attributes carried to the new id. @default 'all' */
+  keep?: 'all' | 'none' | readonly string[];
+  /** Sign the new session in as this principal: the absolute timeout starts again, the limit applies. */
+  principal?: string;
+}
+
+type LocalEvents = { [K in Exclude<SessionEventType, 'expired'>]: [SessionEvent] };
+
+/**
+ * The session repository (DESIGN §4–§5). Every operation has a deadline and costs the round
+ * trips the design allows; nothing here knows HTTP.
+ */
+export class SessionStore {
+  readonly keys: KeyLayout;
+  readonly #options: ResolvedStoreOptions;
+  readonly #port: RedisPort;
+  readonly #emitter = new EventEmitter<LocalEvents>();
+  #closed = false;
+
+  constructor(options: SessionStoreOptions) {
+    this.#options = resolveStoreOptions(options);
+    this.#port = this.#options.port;
+    this.keys = new KeyLayout(this.#options.prefix, this.#options.buckets);
+  }
+
+  get options(): Readonly<ResolvedStoreOptions> {
+    return this.#options;
+  }
+
+  /** Listens to what this instance did. Other instances' events come from the stream. */
+  on<K extends keyof LocalEvents>(type: K, listener: (event: SessionEvent) => void): this {
+    this.#emitter.on(type, listener as never);
+    return this;
+  }
+
+  off<K extends keyof LocalEvents>(type: K, listener: (event: SessionEvent) => void): this {
+    this.#emitter.off(type, listener as never);
+    return this;
+  }
+
+  /** A new session that exists only in memory until its first commit. */
+  new(attributes?: Record<string, unknown>): SessionRecord {
+    const record = new SessionRecord(newSessionId(), {
+      times: this.#freshTimes(this.#options.now()),
+      principal: undefined,
+      stored: new Map(),
+      serializer: this.#options.serializer,
+      isNew: true,
+    });
+    for (const [name, value] of Object.entries(attributes ?? {})) record.set(name, value);
+    return record;
+  }
+
+  /** Creates and saves a session: one round trip (two when a principal limit evicts or rejects). */
+  async create(
+    attributes?: Record<string, unknown>,
+    options?: { principal?: string },
+  ): Promise<SessionRecord> {
+    const record = this.new(attributes);
+    if (options?.principal !== undefined) {
+      return this.regenerate(record, { principal: options.principal });
+    }
+    await this.commit(record, { force: true });
+    return record;
+  }
+
+  /** The session with this id, or null if there is none, or it expired or is being expired. */
+  async load(id: string): Promise<SessionRecord | null> {
+    assertSessionId(id);
+    const now = this.#options.now();
+    const reply = await this.#call('load', (signal) =>
+      this.#port.send(hgetall(this.keys.session(id)), { signal }),
+    );
+    return this.#recordFrom(id, reply, now);
+  }
+
+  /**
+   * Writes what changed: the attributes whose serialized form differs from what was loaded,
+   * the removed ones, and the new expiry if a touch is due. Nothing changed and no touch due
+   * costs nothing. Never recreates a session that was destroyed or expired meanwhile.
+   */
+  async commit(record: SessionRecord, options?: { force?: boolean }): Promise<CommitResult> {
+    this.#assertOpen();
+    const now = this.#options.now();
+    const changes = record.changes(this.#options);
+    if (record.isNew) {
+      if (!options?.force && changes.set.size === 0) return 'unchanged';
+      const times = this.#freshTimes(now);
+      const event: SessionEvent = { type: 'created', id: record.id, at: now };
+      await this.#insert(record, times, changes, undefined, this.#eventCalls(event));
+      this.#emit(event);
+      return 'created';
+    }
+    const touchDue = now - record.lastAccessAt >= this.#options.touchInterval;
+    const dirty = changes.set.size > 0 || changes.removed.length > 0;
+    if (!dirty && !touchDue && !options?.force) return 'unchanged';
+    if (record.expiresAt <= now) return 'gone';
+
+    const times: SessionTimes = { ...record.times, lastAccessAt: now };
+    const expiresAt = expiryOf(times);
+    const fields: string[] = [];
+    for (const [name, text] of changes.set) fields.push(name, text);
+    fields.push(META.lastAccess, String(now), META.expiresAt, String(expiresAt));
+    const id = record.id;
+    const calls: PortCall[] = [
+      {
+        script: saveScript,
+        keys: [this.keys.session(id)],
+        args: [now, expiresAt + this.#options.grace, fields.length / 2, ...fields, ...changes.removed],
+      },
+      // XX: never re-adds an id the cleaner or a destroy already removed.
+      zadd(this.keys.bucketOf(id), expiresAt, id, 'XX'),
+    ];
+    if (record.principal !== undefined) {
+      const index = this.keys.principal(record.principal);
+      calls.push(zadd(index, expiresAt, id, 'XX'), {
+        command: 'PEXPIREAT',
+        keys: [index],
+        args: [index, expiresAt, 'GT'],
+      });
+    }
+    const [saved] = await this.#batch('commit', calls);
+    if (saved !== 1) return 'gone';
+    record.committed(changes, times);
+    return 'saved';
+  }
+
+  /** Destroys a session. Returns false if there was none. Two round trips. */
+  async destroy(target: SessionRecord | string, reason?: string): Promise<boolean> {
+    const id = typeof target === 'string' ? target : target.id;
+    assertSessionId(id);
+    if (typeof target !== 'string' && target.isNew) return false;
+    const now = this.#options.now();
+    const [taken] = await this.#takeAll('destroy', [id]);
+    const principal = taken?.get(META.principal);
+    await this.#batch('destroy', [
+      ...this.#unindex(id, principal),
+      ...(taken ? this.#eventCalls({ type: 'destroyed', id, principal, at: now, reason }) : []),
+    ]);
+    if (!taken) return false;
+    this.#emit({ type: 'destroyed', id, principal, at: now, reason });
+    return true;
+  }
+
+  /**
+   * Moves a session to a new id (against session fixation), keeping all, none or some of its
+   * attributes. With `principal` it is a sign-in: the principal is recorded and indexed, the
+   * absolute timeout starts again and `maxSessionsPerPrincipal` applies. Two round trips.
+   */
+  async regenerate(record: SessionRecord, options: RegenerateOptions = {}): Promise<SessionRecord> {
+    this.#assertOpen();
+    const now = this.#options.now();
+    const principal = options.principal ?? record.principal;
+    if (principal !== undefined && (typeof principal !== 'string' || principal.length === 0)) {
+      throw new SessError('INVALID_VALUE', 'principal: expected a non-empty string');
+    }
+    const times =
+      options.principal !== undefined || record.isNew
+        ? this.#freshTimes(now)
+        : { ...record.times, lastAccessAt: now };
+    const next = record.carryTo(newSessionId(), options.keep ?? 'all', { times, principal });
+    const changes = next.changes(this.#options);
+    const oldId = record.id;
+    const extra: PortCall[] = [];
+    if (!record.isNew) {
+      const [taken] = await this.#takeAll('regenerate', [oldId]);
+      extra.push(...this.#unindex(oldId, taken?.get(META.principal)));
+    }
+    const event: SessionEvent = record.isNew
+      ? { type: 'created', id: next.id, principal, at: now, reason: options.principal ? 'sign-in' : undefined }
+      : { type: 'regenerated', id: oldId, newId: next.id, principal, at: now, reason: options.principal ? 'sign-in' : undefined };
+    extra.push(...this.#eventCalls(event));
+    await this.#insert(next, times, changes, principal, extra);
+    this.#emit(event);
+    return next;
+  }
+
+  /** The live sessions of a principal, soonest-expiring first. Two round trips. */
+  async findByPrincipal(principal: string): Promise<SessionRecord[]> {
+    const now = this.#options.now();
+    const ids = await this.#principalIds(principal, now);
+    if (ids.length === 0) return [];
+    const replies = await this.#batch(
+      'findByPrincipal',
+      ids.map((id) => hgetall(this.keys.session(id))),
+    );
+    const records: SessionRecord[] = [];
+    ids.forEach((id, i) => {
+      const record = this.#recordFrom(id, replies[i] ?? null, now);
+      if (record && record.principal === principal) records.push(record);
+    });
+    return records;
+  }
+
+  /** Ends every session of a principal, except `except` if given. Returns how many ended. */
+  async revokePrincipal(principal: string, options?: { except?: string }): Promise<number> {
+    const now = this.#options.now();
+    const ids = (await this.#principalIds(principal, now)).filter((id) => id !== options?.except);
+    return this.#revoke(ids, now, 'revoked');
+  }
+
+  /** The exact number of live sessions: one ZCOUNT per bucket, in one round trip. */
+  async count(): Promise<number> {
+    const now = this.#options.now();
+    const replies = await this.#batch(
+      'count',
+      this.keys.buckets.map((bucket) => ({
+        command: 'ZCOUNT',
+        keys: [bucket],
+        args: [bucket, `(${now}`, '+inf'],
+      })),
+    );
+    return replies.reduce<number>((sum, reply) => sum + Number(reply), 0);
+  }
+
+  /** Stops using the port. The port itself is closed by whoever created it. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#emitter.removeAllListeners();
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  #freshTimes(now: number): SessionTimes {
+    return {
+      createdAt: now,
+      lastAccessAt: now,
+      idleTimeout: this.#options.idleTimeout,
+      deadline: now + this.#options.absoluteTimeout,
+    };
+  }
+
+  /** The XADD of an event, or nothing when the stream is switched off. */
+  #eventCalls(event: SessionEvent): PortCall[] {
+    const stream = this.#options.eventStream;
+    return stream ? [xaddEvent(this.keys.events, stream.maxLength, event)] : [];
+  }
+
+  /**
+   * Writes a new session: the hash, its bucket entry, its principal claim and any extra calls,
+   * in one round trip. A rejected claim or evicted sessions cost one more.
+   */
+  async #insert(
+    record: SessionRecord,
+    times: SessionTimes,
+    changes: { set: Map<string, string>; removed: string[] },
+    principal: string | undefined,
+    extra: PortCall[],
+  ): Promise<void> {
+    const now = times.lastAccessAt;
+    const id = record.id;
+    const expiresAt = expiryOf(times);
+    const fields: string[] = [
+      META.created, String(times.createdAt),
+      META.lastAccess, String(times.lastAccessAt),
+      META.idleTimeout, String(times.idleTimeout),
+      META.deadline, String(times.deadline),
+      META.expiresAt, String(expiresAt),
+      META.version, '1',
+    ];
+    if (principal !== undefined) fields.push(META.principal, principal);
+    for (const [name, text] of changes.set) fields.push(name, text);
+    const calls: PortCall[] = [
+      { script: createScript, keys: [this.keys.session(id)], args: [expiresAt + this.#options.grace, ...fields] },
+      zadd(this.keys.bucketOf(id), expiresAt, id),
+    ];
+    if (principal !== undefined) {
+      const index = this.keys.principal(principal);
+      const limit = this.#options.maxSessionsPerPrincipal ?? 0;
+      const policy = this.#options.onLimit === 'reject' ? 'reject' : 'evict';
+      calls.push({ script: claimScript, keys: [index], args: [now, id, expiresAt, limit, policy, expiresAt] });
+    }
+    calls.push(...extra);
+    const results = await this.#batch('create', calls);
+    if (results[0] !== 1) {
+      throw new SessError('REDIS_ERROR', 'create: a session with this id exists already');
+    }
+    if (principal !== undefined) {
+      const claim = results[2] as RedisReply[];
+      if (claim[0] === 0) {
+        await this.#revoke([id], now, 'destroyed', 'limit');
+        throw new SessError(
+          'LIMIT_REACHED',
+          `principal has ${this.#options.maxSessionsPerPrincipal} sessions already (maxSessionsPerPrincipal)`,
+        );
+      }
+      const evicted = claim.slice(1).map(String);
+      if (evicted.length > 0) await this.#revoke(evicted, now, 'revoked', 'limit');
+    }
+    record.committed(changes, times);
+  }
+
+  async #principalIds(principal: string, now: number): Promise<string[]> {
+    const index = this.keys.principal(principal);
+    const [, ids] = await this.#batch('findByPrincipal', [
+      { command: 'ZREMRANGEBYSCORE', keys: [index], args: [index, '-inf', now] },
+      { command: 'ZRANGE', keys: [index], args: [index, `(${now}`, '+inf', 'BYSCORE', 'LIMIT', 0, 10_000] },
+    ]);
+    return Array.isArray(ids) ? ids.map(String) : [];
+  }
+
+  /** Takes (reads and deletes) sessions, then removes their index entries and writes events. */
+  async #revoke(
+    ids: string[],
+    now: number,
+    type: 'revoked' | 'destroyed',
+    reason?: string,
+  ): Promise<number> {
+    if (ids.length === 0) return 0;
+    const taken = await this.#takeAll(type === 'revoked' ? 'revoke' : 'destroy', ids);
+    const calls: PortCall[] = [];
+    const events: SessionEvent[] = [];
+    ids.forEach((id, i) => {
+      const fields = taken[i];
+      const principal = fields?.get(META.principal);
+      calls.push(...this.#unindex(id, principal));
+      if (fields) {
+        const event: SessionEvent = { type, id, principal, at: now, reason };
+        events.push(event);
+        calls.push(...this.#eventCalls(event));
+      }
+    });
+    await this.#batch(type === 'revoked' ? 'revoke' : 'destroy', calls);
+    for (const event of events) this.#emit(event);
+    return events.length;
+  }
+
+  /** Runs the take script on each id in one round trip; undefined where the session was gone. */
+  async #takeAll(what: string, ids: readonly string[]): Promise<Array<Map<string, string> | undefined>> {
+    const replies = await this.#batch(
+      what,
+      ids.map((id) => ({ script: takeScript, keys: [this.keys.session(id)], args: [] })),
+    );
+    return replies.map((reply) => {
+      const fields = toFieldMap(reply);
+      return fields.size > 0 ? fields : undefined;
+    });
+  }
+
+  #unindex(id: string, principal: string | undefined): PortCall[] {
+    const bucket = this.keys.bucketOf(id);
+    const calls: PortCall[] = [{ command: 'ZREM', keys: [bucket], args: [bucket, id] }];
+    if (principal !== undefined) {
+      const index = this.keys.principal(principal);
+      calls.push({ command: 'ZREM', keys: [index], args: [index, id] });
+    }
+    return calls;
+  }
+
+  #recordFrom(id: string, reply: RedisReply | Error, now: number): SessionRecord | null {
+    const fields = toFieldMap(reply);
+    const expiresAt = Number(fields.get(META.expiresAt));
+    if (fields.has(META.expiring) || !(expiresAt > now)) return null;
+    const stored = new Map<string, string>();
+    for (const [name, value] of fields) if (!name.startsWith('#')) stored.set(name, value);
+    return new SessionRecord(id, {
+      times: {
+        createdAt: Number(fields.get(META.created)),
+        lastAccessAt: Number(fields.get(META.lastAccess)),
+        idleTimeout: Number(fields.get(META.idleTimeout)),
+        deadline: Number(fields.get(META.deadline)),
+      },
+      principal: fields.get(META.principal),
+      stored,
+      serializer: this.#options.serializer,
+      isNew: false,
+    });
+  }
+
+  #emit(event: SessionEvent): void {
+    const type = event.type;
+    if (type === 'expired') return;
+    // A listener that throws must not turn a finished operation into a failed one.
+    try {
+      this.#emitter.emit(type, event);
+    } catch {}
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new SessError('CLOSED', 'the session store was closed');
+  }
+
+  #call<T>(what: string, operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    this.#assertOpen();
+    return withDeadline(this.#options.operationTimeout, what, operation);
+  }
+
+  /** One round trip; a failed call fails the operation, since every call in it matters. */
+  async #batch(what: string, calls: PortCall[]): Promise<RedisReply[]> {
+    if (calls.length === 0) return [];
+    const results = await this.#call(what, (signal) => this.#port.batch(calls, { signal }));
+    for (const result of results) if (result instanceof Error) throw toSessError(result, what);
+    return results as RedisReply[];
+  }
+}
+
+function hgetall(key: string): CommandCall {
+  return { command: 'HGETALL', keys: [key], args: [key] };
+}
+
+function zadd(key: string, score: number, member: string, flag?: 'XX'): CommandCall {
+  return { command: 'ZADD', keys: [key], args: flag ? [key, flag, score, member] : [key, score, member] };
+}
+
+function toFieldMap(reply: RedisReply | Error | undefined): Map<string, string> {
+  const fields = new Map<string, string>();
+  if (!Array.isArray(reply)) return fields;
+  for (let i = 0; i + 1 < reply.length; i += 2) fields.set(String(reply[i]), String(reply[i + 1]));
+  return fields;
+}
+
+/** Shorthand for `new SessionStore(options)`. */
+export function createSessionStore(options: SessionStoreOptions): SessionStore {
+  return new SessionStore(options);
+}
