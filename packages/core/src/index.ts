@@ -1,26 +1,31 @@
-export { SessError, isSessError, type SessErrorCode } from './errors.js';
+export { isSessError, SessError, type SessErrorCode } from './errors.js';
+export { KeyLayout } from './key-layout.js';
+export {
+  defineScript,
+  type LuaScript,
+  type RedisCallFn,
+  type ScriptEmulation,
+} from './lua-script.js';
+export { createMemoryPort, MemoryPort } from './memory-port.js';
 export type {
-  RedisPort,
-  RedisArg,
-  RedisReply,
-  CommandCall,
-  ScriptCall,
-  PortCall,
   CallOptions,
+  CommandCall,
+  PortCall,
   PortCapabilities,
+  RedisArg,
+  RedisPort,
+  RedisReply,
+  ScriptCall,
 } from './redis-port.js';
 export { isScriptCall } from './redis-port.js';
-export type { LuaScript } from './lua-script.js';
-export { newSessionId, isValidSessionId, assertSessionId } from './session-id.js';
 export { jsonSerializer, type Serializer } from './serializer.js';
-export { KeyLayout } from './key-layout.js';
-export { SessionRecord, type SessionTimes } from './session-record.js';
 export type { SessionEvent, SessionEventType } from './session-events.js';
-export type { SessionStoreOptions } from './store-options.js';
+export { assertSessionId, isValidSessionId, newSessionId } from './session-id.js';
+export { SessionRecord, type SessionTimes } from './session-record.js';
 export {
-  SessionStore,
-  createSessionStore,
   type CommitResult,
+  createSessionStore,
   type RegenerateOptions,
+  SessionStore,
 } from './session-store.js';
-export { MemoryPort, createMemoryPort } from './memory-port.js';
+export type { SessionStoreOptions } from './store-options.js';

@@ -23,7 +23,10 @@ export function assertAttributeName(name: string): void {
     throw new SessError('INVALID_NAME', `attribute names are 1 to ${MAX_NAME_LENGTH} characters`);
   }
   if (name.startsWith('#')) {
-    throw new SessError('INVALID_NAME', `attribute "${name}": names starting with "#" are reserved`);
+    throw new SessError(
+      'INVALID_NAME',
+      `attribute "${name}": names starting with "#" are reserved`,
+    );
   }
 }
 
@@ -159,7 +162,9 @@ export class SessionRecord {
     if (set.size > 0) {
       let total = 0;
       for (const name of this.names()) {
-        total += Buffer.byteLength(name) + Buffer.byteLength(set.get(name) ?? this.#stored.get(name) ?? '');
+        total +=
+          Buffer.byteLength(name) +
+          Buffer.byteLength(set.get(name) ?? this.#stored.get(name) ?? '');
       }
       if (total > limits.maxSessionBytes) {
         throw new SessError(

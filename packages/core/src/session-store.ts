@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { withDeadline, toSessError } from './deadline.js';
+import { toSessError, withDeadline } from './deadline.js';
 import { SessError } from './errors.js';
 import { KeyLayout } from './key-layout.js';
 import type { CommandCall, PortCall, RedisPort, RedisReply } from './redis-port.js';
@@ -125,7 +125,13 @@ export class SessionStore {
       {
         script: saveScript,
         keys: [this.keys.session(id)],
-        args: [now, expiresAt + this.#options.grace, fields.length / 2, ...fields, ...changes.removed],
+        args: [
+          now,
+          expiresAt + this.#options.grace,
+          fields.length / 2,
+          ...fields,
+          ...changes.removed,
+        ],
       },
       // XX: never re-adds an id the cleaner or a destroy already removed.
       zadd(this.keys.bucketOf(id), expiresAt, id, 'XX'),
@@ -186,8 +192,21 @@ export class SessionStore {
       extra.push(...this.#unindex(oldId, taken?.get(META.principal)));
     }
     const event: SessionEvent = record.isNew
-      ? { type: 'created', id: next.id, principal, at: now, reason: options.principal ? 'sign-in' : undefined }
-      : { type: 'regenerated', id: oldId, newId: next.id, principal, at: now, reason: options.principal ? 'sign-in' : undefined };
+      ? {
+          type: 'created',
+          id: next.id,
+          principal,
+          at: now,
+          reason: options.principal ? 'sign-in' : undefined,
+        }
+      : {
+          type: 'regenerated',
+          id: oldId,
+          newId: next.id,
+          principal,
+          at: now,
+          reason: options.principal ? 'sign-in' : undefined,
+        };
     extra.push(...this.#eventCalls(event));
     await this.#insert(next, times, changes, principal, extra);
     this.#emit(event);
@@ -270,24 +289,38 @@ export class SessionStore {
     const id = record.id;
     const expiresAt = expiryOf(times);
     const fields: string[] = [
-      META.created, String(times.createdAt),
-      META.lastAccess, String(times.lastAccessAt),
-      META.idleTimeout, String(times.idleTimeout),
-      META.deadline, String(times.deadline),
-      META.expiresAt, String(expiresAt),
-      META.version, '1',
+      META.created,
+      String(times.createdAt),
+      META.lastAccess,
+      String(times.lastAccessAt),
+      META.idleTimeout,
+      String(times.idleTimeout),
+      META.deadline,
+      String(times.deadline),
+      META.expiresAt,
+      String(expiresAt),
+      META.version,
+      '1',
     ];
     if (principal !== undefined) fields.push(META.principal, principal);
     for (const [name, text] of changes.set) fields.push(name, text);
     const calls: PortCall[] = [
-      { script: createScript, keys: [this.keys.session(id)], args: [expiresAt + this.#options.grace, ...fields] },
+      {
+        script: createScript,
+        keys: [this.keys.session(id)],
+        args: [expiresAt + this.#options.grace, ...fields],
+      },
       zadd(this.keys.bucketOf(id), expiresAt, id),
     ];
     if (principal !== undefined) {
       const index = this.keys.principal(principal);
       const limit = this.#options.maxSessionsPerPrincipal ?? 0;
       const policy = this.#options.onLimit === 'reject' ? 'reject' : 'evict';
-      calls.push({ script: claimScript, keys: [index], args: [now, id, expiresAt, limit, policy, expiresAt] });
+      calls.push({
+        script: claimScript,
+        keys: [index],
+        args: [now, id, expiresAt, limit, policy, expiresAt],
+      });
     }
     calls.push(...extra);
     const results = await this.#batch('create', calls);
@@ -313,7 +346,11 @@ export class SessionStore {
     const index = this.keys.principal(principal);
     const [, ids] = await this.#batch('findByPrincipal', [
       { command: 'ZREMRANGEBYSCORE', keys: [index], args: [index, '-inf', now] },
-      { command: 'ZRANGE', keys: [index], args: [index, `(${now}`, '+inf', 'BYSCORE', 'LIMIT', 0, 10_000] },
+      {
+        command: 'ZRANGE',
+        keys: [index],
+        args: [index, `(${now}`, '+inf', 'BYSCORE', 'LIMIT', 0, 10_000],
+      },
     ]);
     return Array.isArray(ids) ? ids.map(String) : [];
   }
@@ -345,7 +382,10 @@ export class SessionStore {
   }
 
   /** Runs the take script on each id in one round trip; undefined where the session was gone. */
-  async #takeAll(what: string, ids: readonly string[]): Promise<Array<Map<string, string> | undefined>> {
+  async #takeAll(
+    what: string,
+    ids: readonly string[],
+  ): Promise<Array<Map<string, string> | undefined>> {
     const replies = await this.#batch(
       what,
       ids.map((id) => ({ script: takeScript, keys: [this.keys.session(id)], args: [] })),
@@ -418,7 +458,11 @@ function hgetall(key: string): CommandCall {
 }
 
 function zadd(key: string, score: number, member: string, flag?: 'XX'): CommandCall {
-  return { command: 'ZADD', keys: [key], args: flag ? [key, flag, score, member] : [key, score, member] };
+  return {
+    command: 'ZADD',
+    keys: [key],
+    args: flag ? [key, flag, score, member] : [key, score, member],
+  };
 }
 
 function toFieldMap(reply: RedisReply | Error | undefined): Map<string, string> {

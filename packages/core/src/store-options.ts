@@ -132,7 +132,8 @@ export function resolveStoreOptions(options: SessionStoreOptions): ResolvedStore
   if (resolved.maxSessionsPerPrincipal !== undefined) {
     positiveInteger('maxSessionsPerPrincipal', resolved.maxSessionsPerPrincipal);
   }
-  if (resolved.eventStream) positiveInteger('eventStream.maxLength', resolved.eventStream.maxLength);
+  if (resolved.eventStream)
+    positiveInteger('eventStream.maxLength', resolved.eventStream.maxLength);
   if (resolved.touchInterval >= resolved.idleTimeout) {
     throw new SessError('INVALID_OPTION', 'touchInterval: must be smaller than idleTimeout');
   }
