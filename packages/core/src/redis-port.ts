@@ -33,6 +33,11 @@ export interface ScriptCall {
 
 export type PortCall = CommandCall | ScriptCall;
 
+/**
+ * How a port fails: a connection that is down, or a call aborted, rejects with
+ * `SessError('UNAVAILABLE')`; an error reply from Redis rejects with any `Error` carrying the
+ * server's message (the core reports it as `REDIS_ERROR`).
+ */
 export interface CallOptions {
   /**
    * Aborted when the core's deadline passes. A port should stop waiting and reject; the core
@@ -57,8 +62,9 @@ export interface RedisPort {
   /** Runs a script: `EVALSHA`, falling back to `EVAL` when the server answers NOSCRIPT. */
   script(call: ScriptCall, options?: CallOptions): Promise<RedisReply>;
   /**
-   * Sends several calls in one round trip (a pipeline, not a transaction). Results come in
-   * the order of the calls; a call that failed stands as an `Error` in its place.
+   * Sends several calls in one round trip (a pipeline, not a transaction). They take effect in
+   * order, and results come in the order of the calls; a call that failed stands as an `Error`
+   * in its place.
    */
   batch(calls: readonly PortCall[], options?: CallOptions): Promise<Array<RedisReply | Error>>;
   /**

@@ -1,0 +1,46 @@
+import { SessError } from '@sess/core';
+import { ErrorReply } from 'redis';
+
+/**
+ * An error reply from Redis (`ERR ...`, `WRONGTYPE ...`, `NOSCRIPT ...`). The class name is
+ * checked too, for a client that comes from another copy of `@redis/client` than ours.
+ */
+export function isErrorReply(error: unknown): error is Error {
+  if (error instanceof ErrorReply) return true;
+  if (!(error instanceof Error)) return false;
+  for (
+    let proto: unknown = Object.getPrototypeOf(error);
+    proto;
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    if ((proto as { constructor?: { name?: string } }).constructor?.name === 'ErrorReply')
+      return true;
+  }
+  return false;
+}
+
+export function isNoScript(error: unknown): boolean {
+  return isErrorReply(error) && error.message.startsWith('NOSCRIPT');
+}
+
+/** Why a call stopped waiting: the core's own `UNAVAILABLE` as is, any other reason wrapped. */
+export function abortedError(signal: AbortSignal): SessError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof SessError) return reason;
+  return new SessError('UNAVAILABLE', 'the call was aborted before Redis answered', {
+    cause: reason,
+  });
+}
+
+/**
+ * What a failed call rejects with. An error reply stays the plain `Error` node-redis gives
+ * (its message is Redis' own; the core reports it as `REDIS_ERROR`). Everything else means no
+ * answer came: the client is offline or closed, the socket dropped, a timeout, an abort.
+ */
+export function toPortError(error: unknown, signal: AbortSignal | undefined): Error {
+  if (isErrorReply(error)) return error;
+  if (signal?.aborted) return abortedError(signal);
+  if (error instanceof SessError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new SessError('UNAVAILABLE', `Redis did not answer: ${message}`, { cause: error });
+}
