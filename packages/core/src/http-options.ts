@@ -1,0 +1,191 @@
+import { SessError } from './errors.js';
+import type { SessionStore } from './session-store.js';
+import type { TrustProxy } from './trust-proxy.js';
+
+export interface SessionCookieOptions {
+  /**
+   * The cookie's name. On requests where the `__Host-` prefix applies it is prepended.
+   * @default 'sess'
+   */
+  name?: string;
+  /** @default '/' */
+  path?: string;
+  /**
+   * Sends the cookie to this domain and its subdomains. Leave it unset unless subdomains must
+   * share the session: without it the cookie can use the `__Host-` prefix.
+   * @default undefined (this host only)
+   */
+  domain?: string;
+  /** @default 'lax' */
+  sameSite?: 'lax' | 'strict' | 'none';
+  /** @default true */
+  httpOnly?: boolean;
+  /**
+   * `'auto'`: `Secure` when the request is secure (TLS, or a trusted proxy says HTTPS).
+   * @default 'auto'
+   */
+  secure?: 'auto' | boolean;
+  /**
+   * `true`: the cookie carries `Max-Age`/`Expires` following the session's expiry, and is sent
+   * again when the expiry is extended. `false`: a browser-session cookie, gone when the browser closes.
+   * @default true
+   */
+  persistent?: boolean;
+  /**
+   * Use the `__Host-` prefix when its rules allow (a `Secure` cookie, no `domain`, path `/`):
+   * the browser then refuses the cookie from subdomains and insecure origins.
+   * @default true
+   */
+  hostPrefix?: boolean;
+}
+
+export interface HttpSessionOptions {
+  /** Where sessions live. */
+  store: SessionStore;
+  /**
+   * Secrets that sign the cookie with HMAC-SHA256: the first signs, all verify (add the new
+   * secret first to rotate, drop the old one once its cookies have expired). Use at least 32
+   * random characters each.
+   * @default undefined (the cookie holds the bare 256-bit id, unsigned)
+   */
+  secrets?: string | readonly string[];
+  /**
+   * The session cookie.
+   * @default {} (every field at its default)
+   */
+  cookie?: SessionCookieOptions;
+  /**
+   * Which proxies may say the client used HTTPS (`X-Forwarded-Proto`), which decides `Secure`
+   * and the `__Host-` prefix.
+   * @default false
+   */
+  trustProxy?: TrustProxy;
+  /**
+   * Send `Cache-Control: no-store` with every response that sets or clears the cookie, so no
+   * shared cache stores a response that carries someone's session.
+   * @default true
+   */
+  cacheControl?: boolean;
+  /**
+   * What a request does when Redis does not answer in time: `'fail'` throws a `SessError`
+   * (`UNAVAILABLE`, status 503) into the framework's error handling; `'anonymous'` goes on with
+   * no session, and neither sets nor clears the cookie.
+   * @default 'fail'
+   */
+  onUnavailable?: 'fail' | 'anonymous';
+}
+
+export interface ResolvedCookieOptions {
+  readonly name: string;
+  readonly path: string;
+  readonly domain: string | undefined;
+  readonly sameSite: 'lax' | 'strict' | 'none';
+  readonly httpOnly: boolean;
+  readonly secure: 'auto' | boolean;
+  readonly persistent: boolean;
+  readonly hostPrefix: boolean;
+}
+
+export interface ResolvedHttpOptions {
+  readonly store: SessionStore;
+  readonly secrets: readonly string[];
+  readonly cookie: ResolvedCookieOptions;
+  readonly trustProxy: TrustProxy;
+  readonly cacheControl: boolean;
+  readonly onUnavailable: 'fail' | 'anonymous';
+}
+
+export function resolveHttpOptions(options: HttpSessionOptions): ResolvedHttpOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new SessError('INVALID_OPTION', 'options: expected an object with at least `store`');
+  }
+  const store = options.store;
+  if (
+    !store ||
+    typeof store.load !== 'function' ||
+    typeof store.commit !== 'function' ||
+    typeof store.new !== 'function'
+  ) {
+    throw new SessError('INVALID_OPTION', 'store: expected a SessionStore');
+  }
+  const secrets =
+    options.secrets === undefined
+      ? []
+      : typeof options.secrets === 'string'
+        ? [options.secrets]
+        : options.secrets;
+  if (!Array.isArray(secrets) || secrets.some((s) => typeof s !== 'string' || s.length === 0)) {
+    throw new SessError('INVALID_OPTION', 'secrets: expected a non-empty string or a list of them');
+  }
+  if (options.secrets !== undefined && secrets.length === 0) {
+    throw new SessError('INVALID_OPTION', 'secrets: the list is empty');
+  }
+  const given = options.cookie ?? {};
+  if (typeof given !== 'object') {
+    throw new SessError('INVALID_OPTION', 'cookie: expected an object');
+  }
+  const cookie: ResolvedCookieOptions = {
+    name: given.name ?? 'sess',
+    path: given.path ?? '/',
+    domain: given.domain,
+    sameSite: given.sameSite ?? 'lax',
+    httpOnly: given.httpOnly ?? true,
+    secure: given.secure ?? 'auto',
+    persistent: given.persistent ?? true,
+    hostPrefix: given.hostPrefix ?? true,
+  };
+  if (typeof cookie.name !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/.test(cookie.name)) {
+    throw new SessError(
+      'INVALID_OPTION',
+      'cookie.name: 1 to 64 characters allowed in a cookie name',
+    );
+  }
+  if (/^__(host|secure)-/i.test(cookie.name)) {
+    throw new SessError(
+      'INVALID_OPTION',
+      'cookie.name: leave out the __Host-/__Secure- prefix, `cookie.hostPrefix` adds it when it applies',
+    );
+  }
+  if (typeof cookie.path !== 'string' || !/^\/[\x20-\x3a\x3c-\x7e]*$/.test(cookie.path)) {
+    throw new SessError('INVALID_OPTION', "cookie.path: a path starting with '/'");
+  }
+  if (
+    cookie.domain !== undefined &&
+    (typeof cookie.domain !== 'string' ||
+      !/^\.?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(
+        cookie.domain,
+      ))
+  ) {
+    throw new SessError('INVALID_OPTION', 'cookie.domain: a domain name');
+  }
+  if (!['lax', 'strict', 'none'].includes(cookie.sameSite)) {
+    throw new SessError('INVALID_OPTION', "cookie.sameSite: 'lax', 'strict' or 'none'");
+  }
+  if (cookie.secure !== 'auto' && typeof cookie.secure !== 'boolean') {
+    throw new SessError('INVALID_OPTION', "cookie.secure: 'auto', true or false");
+  }
+  if (cookie.sameSite === 'none' && cookie.secure === false) {
+    throw new SessError('INVALID_OPTION', "cookie.sameSite: 'none' needs a Secure cookie");
+  }
+  for (const flag of ['httpOnly', 'persistent', 'hostPrefix'] as const) {
+    if (typeof cookie[flag] !== 'boolean') {
+      throw new SessError('INVALID_OPTION', `cookie.${flag}: expected a boolean`);
+    }
+  }
+  const cacheControl = options.cacheControl ?? true;
+  if (typeof cacheControl !== 'boolean') {
+    throw new SessError('INVALID_OPTION', 'cacheControl: expected a boolean');
+  }
+  const onUnavailable = options.onUnavailable ?? 'fail';
+  if (onUnavailable !== 'fail' && onUnavailable !== 'anonymous') {
+    throw new SessError('INVALID_OPTION', "onUnavailable: 'fail' or 'anonymous'");
+  }
+  return {
+    store,
+    secrets: [...secrets],
+    cookie,
+    trustProxy: options.trustProxy ?? false,
+    cacheControl,
+    onUnavailable,
+  };
+}

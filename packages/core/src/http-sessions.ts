@@ -1,0 +1,82 @@
+import { isSessError } from './errors.js';
+import { toHttpError } from './http-error.js';
+import {
+  type HttpSessionOptions,
+  type ResolvedHttpOptions,
+  resolveHttpOptions,
+} from './http-options.js';
+import { SessionCookie } from './session-cookie.js';
+import type { SessionRecord } from './session-record.js';
+import { SessionScope } from './session-scope.js';
+import type { SessionStore } from './session-store.js';
+import {
+  compileTrustProxy,
+  type HttpRequestFacts,
+  isSecureRequest,
+  type NodeRequestLike,
+  requestFacts,
+  type TrustRule,
+} from './trust-proxy.js';
+
+/**
+ * The HTTP request lifecycle, for any framework (DESIGN §7): `open` a request from its Cookie
+ * header and connection facts, let the handler use `scope.session`, then `scope.commit()` and
+ * send the Set-Cookie (and Cache-Control) headers it returns. Adapters are this plus their
+ * framework's plumbing.
+ */
+export class HttpSessions {
+  readonly #options: ResolvedHttpOptions;
+  readonly #cookie: SessionCookie;
+  readonly #trust: TrustRule;
+
+  constructor(options: HttpSessionOptions) {
+    this.#options = resolveHttpOptions(options);
+    this.#cookie = new SessionCookie(this.#options.cookie, this.#options.secrets);
+    this.#trust = compileTrustProxy(this.#options.trustProxy);
+  }
+
+  get store(): SessionStore {
+    return this.#options.store;
+  }
+
+  /**
+   * Starts a request. Loads the session (one round trip) only when a well-formed, correctly
+   * signed cookie came with it; anything else costs no Redis call and is simply anonymous.
+   * Throws a `SessError` with `code: 'UNAVAILABLE'` and `status: 503` when Redis does not
+   * answer and `onUnavailable` is `'fail'`.
+   */
+  async open(request: HttpRequestFacts): Promise<SessionScope> {
+    const secure = isSecureRequest(request, this.#trust);
+    const incoming = this.#cookie.read(request.cookie, secure);
+    let record: SessionRecord | null = null;
+    let degraded = false;
+    if (incoming.id !== undefined) {
+      try {
+        record = await this.#options.store.load(incoming.id);
+      } catch (error) {
+        if (!isSessError(error, 'UNAVAILABLE') || this.#options.onUnavailable === 'fail') {
+          throw toHttpError(error);
+        }
+        degraded = true;
+      }
+    }
+    return new SessionScope({
+      options: this.#options,
+      cookie: this.#cookie,
+      incoming,
+      secure,
+      record,
+      degraded,
+    });
+  }
+
+  /** `open` with the facts read from a Node request (`IncomingMessage`, `Http2ServerRequest`). */
+  openRequest(request: NodeRequestLike): Promise<SessionScope> {
+    return this.open(requestFacts(request));
+  }
+}
+
+/** Shorthand for `new HttpSessions(options)`. */
+export function createHttpSessions(options: HttpSessionOptions): HttpSessions {
+  return new HttpSessions(options);
+}

@@ -1,0 +1,26 @@
+import type { CommitOutcome } from './session-scope.js';
+
+/** A response whose headers are not sent yet: Node's `ServerResponse`, Koa's `ctx.res`... */
+export interface HeaderTarget {
+  getHeader(name: string): number | string | string[] | undefined;
+  setHeader(name: string, value: number | string | readonly string[]): unknown;
+}
+
+/** The response headers of a commit, e.g. for an error that carries its own (`err.headers` in Koa). */
+export function commitHeaders(outcome: CommitOutcome): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  if (outcome.setCookie.length > 0) headers['Set-Cookie'] = [...outcome.setCookie];
+  if (outcome.cacheControl !== undefined) headers['Cache-Control'] = outcome.cacheControl;
+  return headers;
+}
+
+/** Adds the commit's headers to a response, keeping the cookies others set on it. */
+export function applyCommitHeaders(target: HeaderTarget, outcome: CommitOutcome): void {
+  if (outcome.setCookie.length > 0) {
+    const existing = target.getHeader('set-cookie');
+    const kept =
+      existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
+    target.setHeader('Set-Cookie', [...kept, ...outcome.setCookie]);
+  }
+  if (outcome.cacheControl !== undefined) target.setHeader('Cache-Control', outcome.cacheControl);
+}

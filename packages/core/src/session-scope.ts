@@ -1,0 +1,292 @@
+import { isSessError } from './errors.js';
+import { toHttpError } from './http-error.js';
+import type { ResolvedHttpOptions } from './http-options.js';
+import {
+  createSessionView,
+  type KeepAttributes,
+  type Session,
+  type SessionBackend,
+  type SessionSummary,
+} from './session.js';
+import type { IncomingCookie, SessionCookie } from './session-cookie.js';
+import type { SessionRecord } from './session-record.js';
+
+/** The headers a response must carry for the session. */
+export interface CommitOutcome {
+  /** Set-Cookie values to append: none, the session cookie, or the cookie that clears it. */
+  readonly setCookie: string[];
+  /** `'no-store'` when a cookie is set or cleared and `cacheControl` is on. */
+  readonly cacheControl?: 'no-store';
+}
+
+const NOTHING: CommitOutcome = Object.freeze({ setCookie: [] });
+
+/** How a request's scope was opened. */
+export interface ScopeStart {
+  readonly options: ResolvedHttpOptions;
+  readonly cookie: SessionCookie;
+  readonly incoming: IncomingCookie;
+  readonly secure: boolean;
+  readonly record: SessionRecord | null;
+  /** The load failed (Redis unavailable) and the policy is `'anonymous'`. */
+  readonly degraded: boolean;
+}
+
+/**
+ * One request's session: the record loaded from the cookie (or none), what the handler did to
+ * it, and at the end the commit and the cookie to send. Created by `HttpSessions.open`.
+ */
+export class SessionScope implements SessionBackend {
+  readonly session: Session;
+  readonly #options: ResolvedHttpOptions;
+  readonly #cookie: SessionCookie;
+  readonly #incoming: IncomingCookie;
+  readonly #secure: boolean;
+  #record: SessionRecord | null;
+  /** The record did not exist in Redis when the request began. */
+  #createdHere: boolean;
+  /** The id changed (sign-in, regenerate): the cookie must be sent again. */
+  #rotated = false;
+  /** A session was ended in this request: the cookie is cleared unless a new one replaces it. */
+  #ended = false;
+  /** Redis was found unavailable: the commit writes nothing and sends no cookie. */
+  #degraded: boolean;
+  /** A sign-in, regenerate, sign-out or revocation succeeded: the browser must learn of it. */
+  #acted = false;
+  #committed = false;
+  /** Session operations run one after another; the commit waits for those still running. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(start: ScopeStart) {
+    this.#options = start.options;
+    this.#cookie = start.cookie;
+    this.#incoming = start.incoming;
+    this.#secure = start.secure;
+    this.#record = start.record;
+    this.#createdHere = start.record === null;
+    this.#degraded = start.degraded;
+    this.session = createSessionView(this);
+  }
+
+  /** Redis did not answer when the session was loaded, and the request goes on anonymous. */
+  get degraded(): boolean {
+    return this.#degraded;
+  }
+
+  // ---- SessionBackend: what the Session view reads and writes ------------------------------
+
+  get id(): string | undefined {
+    return this.#record?.id;
+  }
+  get isNew(): boolean {
+    return this.#record === null || this.#createdHere;
+  }
+  get principal(): string | undefined {
+    return this.#record?.principal;
+  }
+  get expiresAt(): number | undefined {
+    return this.#record?.expiresAt;
+  }
+
+  read(name: string): unknown {
+    const record = this.#record;
+    if (record === null) return undefined;
+    try {
+      return record.get(name);
+    } catch (error) {
+      // A stored value the serializer refuses (`__proto__` keys planted in Redis) reads as absent.
+      if (isSessError(error, 'INVALID_VALUE')) return undefined;
+      throw error;
+    }
+  }
+
+  write(name: string, value: unknown): void {
+    if (value === undefined) {
+      this.remove(name);
+      return;
+    }
+    this.#writable().set(name, value);
+  }
+
+  remove(name: string): void {
+    this.#record?.delete(name);
+  }
+
+  has(name: string): boolean {
+    return this.#record?.has(name) ?? false;
+  }
+
+  names(): string[] {
+    return this.#record?.names() ?? [];
+  }
+
+  signIn(principal: string, options?: { keep?: KeepAttributes }): Promise<void> {
+    return this.#run(async () => {
+      await this.#rotate({ principal, keep: options?.keep ?? 'all' });
+    });
+  }
+
+  regenerate(options?: { keep?: KeepAttributes }): Promise<void> {
+    return this.#run(async () => {
+      if (this.#record === null) return;
+      await this.#rotate({ keep: options?.keep ?? 'all' });
+    });
+  }
+
+  signOut(): Promise<void> {
+    return this.#run(async () => {
+      const store = this.#options.store;
+      const record = this.#record;
+      if (record !== null && !record.isNew) await store.destroy(record, 'sign-out');
+      else if (record === null && this.#degraded && this.#incoming.id !== undefined) {
+        // The load failed, so the session was never seen: end it by the cookie's id.
+        await store.destroy(this.#incoming.id, 'sign-out');
+      }
+      this.#endCurrent();
+    });
+  }
+
+  destroy(): Promise<void> {
+    return this.signOut();
+  }
+
+  revokeEverywhere(options?: { keepCurrent?: boolean }): Promise<number> {
+    return this.#run(async () => {
+      const record = this.#record;
+      const principal = record?.principal;
+      if (record === null || principal === undefined) return 0;
+      const keep = options?.keepCurrent === true && !record.isNew;
+      const ended = await this.#options.store.revokePrincipal(
+        principal,
+        keep ? { except: record.id } : undefined,
+      );
+      if (!keep) this.#endCurrent();
+      return ended;
+    });
+  }
+
+  listSessions(): Promise<SessionSummary[]> {
+    return this.#run(async () => {
+      const principal = this.#record?.principal;
+      if (principal === undefined) return [];
+      const records = await this.#options.store.findByPrincipal(principal);
+      return records.map((record) => ({
+        id: record.id,
+        current: record.id === this.#record?.id,
+        createdAt: record.createdAt,
+        lastAccessAt: record.lastAccessAt,
+        expiresAt: record.expiresAt,
+      }));
+    });
+  }
+
+  // ---- the end of the request ---------------------------------------------------------------
+
+  /**
+   * Writes what changed (nothing changed and no touch due: no Redis call) and says which
+   * cookie to send. Runs once; later calls return no headers. Throws a 503 `SessError` when
+   * Redis is unavailable and the policy is `'fail'`.
+   */
+  async commit(): Promise<CommitOutcome> {
+    if (this.#committed) return NOTHING;
+    this.#committed = true;
+    await this.#queue.catch(() => {});
+    // Redis failed in this request and nothing succeeded since: there is nothing to tell the
+    // browser, and writing now would only wait for a second deadline.
+    if (this.#degraded && !this.#acted) return NOTHING;
+    const record = this.#record;
+    if (record === null) return this.#clearIfEnded();
+    const store = this.#options.store;
+    const expiresBefore = record.isNew ? undefined : record.expiresAt;
+    let result: Awaited<ReturnType<typeof store.commit>>;
+    try {
+      result = await store.commit(record);
+    } catch (error) {
+      if (isSessError(error, 'UNAVAILABLE') && this.#options.onUnavailable === 'anonymous') {
+        return NOTHING;
+      }
+      throw toHttpError(error);
+    }
+    if (result === 'gone') {
+      // Ended by someone else meanwhile (sign-out elsewhere, revocation, expiry): leave the cookie
+      // alone, a newer one may have been set by a concurrent request.
+      this.#record = null;
+      return NOTHING;
+    }
+    if (record.isNew) return this.#clearIfEnded(); // nothing was written, nothing created
+    const send =
+      result === 'created' ||
+      this.#rotated ||
+      this.#incoming.stale ||
+      (this.#cookie.persistent && record.expiresAt !== expiresBefore);
+    if (!send) return NOTHING;
+    const now = store.options.now();
+    return this.#outcome(this.#cookie.serialize(record.id, this.#secure, record.expiresAt, now));
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  #clearIfEnded(): CommitOutcome {
+    return this.#ended && this.#incoming.present
+      ? this.#outcome(this.#cookie.clear(this.#secure))
+      : NOTHING;
+  }
+
+  #outcome(setCookie: string): CommitOutcome {
+    return this.#options.cacheControl
+      ? { setCookie: [setCookie], cacheControl: 'no-store' }
+      : { setCookie: [setCookie] };
+  }
+
+  /** The record to write to, created on the first write of an anonymous request. */
+  #writable(): SessionRecord {
+    if (this.#record === null) {
+      this.#record = this.#options.store.new();
+      this.#createdHere = true;
+    }
+    return this.#record;
+  }
+
+  async #rotate(options: { principal?: string; keep: KeepAttributes }): Promise<void> {
+    const store = this.#options.store;
+    const record = this.#record ?? store.new();
+    const wasStored = !record.isNew;
+    try {
+      this.#record = await store.regenerate(record, options);
+    } catch (error) {
+      // A refused sign-in has already ended the old session (it was taken to move it).
+      if (wasStored && isSessError(error, 'LIMIT_REACHED')) this.#endCurrent();
+      throw error;
+    }
+    if (!wasStored) this.#createdHere = true;
+    this.#rotated = true;
+    this.#acted = true;
+  }
+
+  #endCurrent(): void {
+    this.#record = null;
+    this.#createdHere = true;
+    this.#rotated = false;
+    this.#ended = true;
+    this.#acted = true;
+  }
+
+  /**
+   * Runs an explicit operation after the ones before it. An unavailable Redis marks the scope
+   * degraded (the commit then writes nothing) and reaches the app as a 503 `SessError`.
+   */
+  #run<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.#queue
+      .catch(() => {})
+      .then(async () => {
+        try {
+          return await operation();
+        } catch (error) {
+          if (isSessError(error, 'UNAVAILABLE')) this.#degraded = true;
+          throw toHttpError(error);
+        }
+      });
+    this.#queue = result;
+    return result;
+  }
+}

@@ -1,0 +1,191 @@
+import { SessError } from './errors.js';
+
+/**
+ * The data of a session, typed by declaration merging:
+ *
+ * ```ts
+ * declare module '@sess/core' {
+ *   interface SessionData { counter: number; cart: { items: string[] } }
+ * }
+ * ```
+ * Names of the session API (`RESERVED_SESSION_NAMES`) and names starting with `#` cannot be used.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by applications through declaration merging
+export interface SessionData {}
+
+export type KeepAttributes = 'all' | 'none' | readonly string[];
+
+/** One of the principal's live sessions, as `listSessions` reports it. */
+export interface SessionSummary {
+  readonly id: string;
+  /** It is the session of this request. */
+  readonly current: boolean;
+  readonly createdAt: number;
+  readonly lastAccessAt: number;
+  readonly expiresAt: number;
+}
+
+/** What every session offers besides its data. */
+export interface SessionApi {
+  /** `undefined` while the request is anonymous and nothing was written. */
+  readonly id: string | undefined;
+  /** The session did not exist before this request (anonymous, or created now). */
+  readonly isNew: boolean;
+  /** Who signed in, if anyone. */
+  readonly principal: string | undefined;
+  /** When the session ends unless extended (ms since the epoch); `undefined` when there is none. */
+  readonly expiresAt: number | undefined;
+  /**
+   * Signs `principal` in: the session moves to a new id (against fixation), the principal is
+   * recorded and indexed, the absolute timeout starts again, `maxSessionsPerPrincipal` applies.
+   * Keeps all attributes by default.
+   */
+  signIn(principal: string, options?: { keep?: KeepAttributes }): Promise<void>;
+  /** Ends the session in Redis and clears the cookie. Writing afterwards starts a new session. */
+  signOut(): Promise<void>;
+  /** Moves the session to a new id, keeping all (default), none or some attributes. */
+  regenerate(options?: { keep?: KeepAttributes }): Promise<void>;
+  /** The same as `signOut`. */
+  destroy(): Promise<void>;
+  /**
+   * Ends every session of the signed-in principal, this one too unless `keepCurrent`.
+   * Returns how many ended; 0 when nobody is signed in.
+   */
+  revokeEverywhere(options?: { keepCurrent?: boolean }): Promise<number>;
+  /** The live sessions of the signed-in principal; empty when nobody is signed in. */
+  listSessions(): Promise<SessionSummary[]>;
+  /** The data, as a plain object. */
+  toJSON(): Record<string, unknown>;
+}
+
+/** `req.session`, `request.session`, `ctx.session`: the API plus the data as plain properties. */
+export type Session = SessionApi & Partial<Omit<SessionData, keyof SessionApi>>;
+
+/** Names that are the session API, so cannot be data. Names starting with `#` are reserved too. */
+export const RESERVED_SESSION_NAMES: ReadonlySet<string> = new Set([
+  'id',
+  'isNew',
+  'principal',
+  'expiresAt',
+  'signIn',
+  'signOut',
+  'regenerate',
+  'destroy',
+  'revokeEverywhere',
+  'listSessions',
+  'toJSON',
+  // Never data: it would make the view look like it had another prototype.
+  '__proto__',
+]);
+
+/** What a `Session` view stands on: the per-request lifecycle. */
+export interface SessionBackend extends Omit<SessionApi, 'toJSON'> {
+  read(name: string): unknown;
+  write(name: string, value: unknown): void;
+  remove(name: string): void;
+  has(name: string): boolean;
+  names(): string[];
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * The object the application sees: reading and writing properties reads and writes attributes
+ * (undefined deletes), `delete session.x` removes one, and the API names are the methods of
+ * `backend`. Reads never create a session; the first write does.
+ */
+export function createSessionView(backend: SessionBackend): Session {
+  const api: SessionApi = {
+    get id() {
+      return backend.id;
+    },
+    get isNew() {
+      return backend.isNew;
+    },
+    get principal() {
+      return backend.principal;
+    },
+    get expiresAt() {
+      return backend.expiresAt;
+    },
+    signIn: (principal, options) => backend.signIn(principal, options),
+    signOut: () => backend.signOut(),
+    regenerate: (options) => backend.regenerate(options),
+    destroy: () => backend.destroy(),
+    revokeEverywhere: (options) => backend.revokeEverywhere(options),
+    listSessions: () => backend.listSessions(),
+    toJSON: () => {
+      const data: Record<string, unknown> = Object.create(null);
+      for (const name of backend.names()) data[name] = backend.read(name);
+      return data;
+    },
+  };
+  // The target stays empty: every property is answered by the traps.
+  const target: object = {};
+  return new Proxy(target, {
+    get(_target, property) {
+      if (typeof property === 'symbol') {
+        if (property === INSPECT) return () => ({ id: backend.id, data: api.toJSON() });
+        return undefined;
+      }
+      if (RESERVED_SESSION_NAMES.has(property)) {
+        return property === '__proto__' ? Object.prototype : api[property as keyof SessionApi];
+      }
+      if (backend.has(property)) return backend.read(property);
+      // `toString`, `hasOwnProperty`... keep working for code that treats the session as an object.
+      return property in Object.prototype
+        ? Object.prototype[property as keyof typeof Object.prototype]
+        : undefined;
+    },
+    set(_target, property, value) {
+      backend.write(dataName(property), value);
+      return true;
+    },
+    deleteProperty(_target, property) {
+      backend.remove(dataName(property));
+      return true;
+    },
+    has(_target, property) {
+      if (typeof property === 'symbol') return false;
+      return RESERVED_SESSION_NAMES.has(property) || backend.has(property);
+    },
+    ownKeys() {
+      return backend.names();
+    },
+    getOwnPropertyDescriptor(_target, property) {
+      if (typeof property === 'symbol' || !backend.has(property)) return undefined;
+      return {
+        value: backend.read(property),
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      };
+    },
+    defineProperty(_target, property, descriptor) {
+      if (!('value' in descriptor)) {
+        throw new SessError('INVALID_VALUE', 'session data: accessors cannot be stored');
+      }
+      backend.write(dataName(property), descriptor.value);
+      return true;
+    },
+    setPrototypeOf() {
+      return false;
+    },
+    preventExtensions() {
+      return false;
+    },
+  }) as Session;
+}
+
+function dataName(property: string | symbol): string {
+  if (typeof property === 'symbol') {
+    throw new SessError('INVALID_NAME', 'session data: symbols cannot be stored');
+  }
+  if (RESERVED_SESSION_NAMES.has(property)) {
+    throw new SessError(
+      'INVALID_NAME',
+      `session data: "${property}" is reserved by the session API`,
+    );
+  }
+  return property;
+}

@@ -1,0 +1,51 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  applyCommitHeaders,
+  type HttpSessionOptions,
+  HttpSessions,
+  type Session,
+} from '@sess/core';
+import { holdResponse } from './hold-response.js';
+
+declare global {
+  // Express declares its request type in this global namespace; merging adds `req.session`.
+  namespace Express {
+    interface Request {
+      /** The session of this request (see `Session` in `@sess/core`). */
+      session: Session;
+    }
+  }
+}
+
+/** A plain Connect/Express middleware: `app.use(session(options))`. */
+export type SessionMiddleware = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: (error?: unknown) => void,
+) => void;
+
+/**
+ * Express 4 and 5 middleware: `req.session` for every request after it. The session is
+ * committed before the first byte of the response goes out, so the Set-Cookie is on it; a
+ * failure (Redis unavailable with `onUnavailable: 'fail'`: a `SessError` with status 503)
+ * goes to `next(err)` before anything was written.
+ *
+ * Pass options, or an `HttpSessions` to share one between apps.
+ */
+export function session(options: HttpSessionOptions | HttpSessions): SessionMiddleware {
+  const sessions = options instanceof HttpSessions ? options : new HttpSessions(options);
+  return function sessSession(req, res, next) {
+    sessions.openRequest(req).then((scope) => {
+      (req as IncomingMessage & { session: Session }).session = scope.session;
+      holdResponse(
+        res,
+        async () => {
+          const outcome = await scope.commit();
+          if (!res.headersSent) applyCommitHeaders(res, outcome);
+        },
+        next,
+      );
+      next();
+    }, next);
+  };
+}

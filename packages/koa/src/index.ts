@@ -1,0 +1,13 @@
+export type {
+  CommitOutcome,
+  HttpSessionOptions,
+  KeepAttributes,
+  Session,
+  SessionApi,
+  SessionCookieOptions,
+  SessionData,
+  SessionSummary,
+  TrustProxy,
+} from '@sess/core';
+export { HttpSessions, isSessError, SessError } from '@sess/core';
+export { session } from './session-middleware.js';

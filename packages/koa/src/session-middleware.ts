@@ -1,0 +1,65 @@
+import {
+  applyCommitHeaders,
+  type CommitOutcome,
+  commitHeaders,
+  type HttpSessionOptions,
+  HttpSessions,
+  type Session,
+  type SessionScope,
+} from '@sess/core';
+import type { Middleware } from 'koa';
+
+declare module 'koa' {
+  interface DefaultContext {
+    /** The session of this request (see `Session` in `@sess/core`). */
+    session: Session;
+  }
+}
+
+/**
+ * Koa 2 and 3 middleware: `app.use(session({ store, secrets }))`, then `ctx.session`. Commits
+ * after the downstream middleware, before Koa writes the response. A 503 `SessError` (Redis
+ * unavailable, `onUnavailable: 'fail'`) is thrown into Koa's error handling.
+ */
+export function session(options: HttpSessionOptions | HttpSessions): Middleware {
+  const sessions = options instanceof HttpSessions ? options : new HttpSessions(options);
+  return async function sessSession(ctx, next) {
+    const scope = await sessions.openRequest(ctx.req);
+    ctx.session = scope.session;
+    try {
+      await next();
+    } catch (error) {
+      await commitOnError(scope, error);
+      throw error;
+    }
+    applyCommitHeaders(ctx.res, await scope.commit());
+  };
+}
+
+/**
+ * Error responses commit too, as in Express and Fastify. Koa builds them from scratch
+ * (dropping every header set so far) plus `err.headers`, so the cookie travels there. The
+ * app's error wins over one of the commit.
+ */
+async function commitOnError(scope: SessionScope, error: unknown): Promise<void> {
+  let outcome: CommitOutcome;
+  try {
+    outcome = await scope.commit();
+  } catch {
+    return;
+  }
+  if (outcome.setCookie.length === 0 || error === null || typeof error !== 'object') return;
+  const carrier = error as { headers?: Record<string, string | string[]> };
+  const headers = { ...carrier.headers };
+  const added = commitHeaders(outcome);
+  const existing = Object.entries(headers).find(([name]) => name.toLowerCase() === 'set-cookie');
+  if (existing !== undefined) {
+    delete headers[existing[0]];
+    added['Set-Cookie'] = [...[existing[1]].flat(), ...outcome.setCookie];
+  }
+  try {
+    carrier.headers = { ...headers, ...added };
+  } catch {
+    // A frozen error keeps its headers.
+  }
+}
