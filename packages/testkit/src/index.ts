@@ -1,0 +1,22 @@
+export {
+  type AuditReport,
+  commandViolations,
+  FORBIDDEN_COMMANDS,
+} from './command-audit.js';
+export { keySlot, SLOT_COUNT } from './key-slot.js';
+export {
+  createRecordingPort,
+  type RecordedCall,
+  type RecordingPort,
+} from './recording-port.js';
+export type { RedisSource } from './redis-instance.js';
+export { type StartRedisOptions, startRedis } from './redis-launcher.js';
+export {
+  type ContractAssertion,
+  type ContractDescribe,
+  type ContractExpect,
+  type ContractIt,
+  type RedisPortContractOptions,
+  redisPortContract,
+} from './redis-port-contract.js';
+export { CommandAuditError, type RedisServer } from './redis-server.js';

@@ -1,0 +1,122 @@
+import type { AuditReport, CommandAudit } from './command-audit.js';
+import type { RedisInstance, RedisSource } from './redis-instance.js';
+
+/** A Redis for tests, from `startRedis()`. */
+export interface RedisServer {
+  /** `redis://host:port` (for `REDIS_URL`, the URL as given). */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** The redis-server process id, or undefined when the testkit owns no process (env, docker) or it is not running. */
+  readonly pid: number | undefined;
+  readonly source: RedisSource;
+  /** Freezes the server (SIGSTOP): connections stay open, nothing is answered. */
+  pause(): void;
+  /** Lets a paused server go on (SIGCONT). */
+  resume(): void;
+  /** Kills the server at once (SIGKILL), as a crash would; `restart()` brings it back. */
+  kill(): Promise<void>;
+  /** Starts the server again on the same port with the same arguments (stops it first if running). Data is gone. */
+  restart(): Promise<void>;
+  /**
+   * Stops the server and removes its temp dir; safe to call twice. With `audit: true`, it then
+   * rejects with a `CommandAuditError` if the audit found violations.
+   */
+  stop(): Promise<void>;
+  /** What the audit saw so far (needs `startRedis({ audit: true })`). */
+  audit(): Promise<AuditReport>;
+}
+
+/** `stop()` of an audited server found commands sess must not send. */
+export class CommandAuditError extends Error {
+  override readonly name = 'CommandAuditError';
+  readonly report: AuditReport;
+
+  constructor(report: AuditReport) {
+    const count = report.violations.length;
+    super(
+      `the Redis command audit found ${plural(count, 'violation')} in ${plural(report.commands, 'command')}:\n` +
+        report.violations.map((violation) => `  - ${violation}`).join('\n'),
+    );
+    this.report = report;
+  }
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** A `RedisInstance` with the audit wired to its lifecycle. */
+export class LaunchedRedisServer implements RedisServer {
+  readonly #instance: RedisInstance;
+  readonly #audit: CommandAudit | undefined;
+  #stopping: Promise<void> | undefined;
+
+  constructor(instance: RedisInstance, audit: CommandAudit | undefined) {
+    this.#instance = instance;
+    this.#audit = audit;
+  }
+
+  get url(): string {
+    return this.#instance.url;
+  }
+  get host(): string {
+    return this.#instance.endpoint.host;
+  }
+  get port(): number {
+    return this.#instance.endpoint.port;
+  }
+  get pid(): number | undefined {
+    return this.#instance.pid;
+  }
+  get source(): RedisSource {
+    return this.#instance.source;
+  }
+
+  pause(): void {
+    this.#instance.pause();
+  }
+
+  resume(): void {
+    this.#instance.resume();
+  }
+
+  async kill(): Promise<void> {
+    await this.#instance.kill();
+    await this.#audit?.detach();
+  }
+
+  async restart(): Promise<void> {
+    await this.#audit?.detach();
+    await this.#instance.restart();
+    this.#stopping = undefined;
+    await this.#audit?.attach();
+  }
+
+  async audit(): Promise<AuditReport> {
+    if (!this.#audit) throw new Error('audit(): start the server with startRedis({ audit: true })');
+    return this.#audit.report();
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
+    let report: AuditReport | undefined;
+    let auditFailure: unknown;
+    if (this.#audit) {
+      try {
+        if (this.#instance.paused) this.#instance.resume();
+        report = await this.#audit.report();
+      } catch (error) {
+        auditFailure = error;
+      }
+      await this.#audit.close();
+    }
+    await this.#instance.stop();
+    if (auditFailure !== undefined) throw auditFailure;
+    if (report && report.violations.length > 0) throw new CommandAuditError(report);
+  }
+}
