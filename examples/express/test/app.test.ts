@@ -1,0 +1,5 @@
+import { httpServer } from '@sess/example-shared';
+import { describeExampleApp } from '@sess/example-shared/testing';
+import { createApp } from '../src/app.js';
+
+describeExampleApp('Express', (options) => httpServer(createApp(options)));
