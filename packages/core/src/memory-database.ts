@@ -45,6 +45,7 @@ export class MemoryDatabase {
   readonly #data = new Map<string, Value>();
   readonly #expires = new Map<string, number>();
   readonly #streamListeners = new Set<() => void>();
+  #wakeQueued = false;
 
   /** Runs one command. Throws `ReplyError` where Redis answers with an error. */
   run(command: string, args: readonly string[]): RedisReply {
@@ -60,8 +61,18 @@ export class MemoryDatabase {
     return () => this.#streamListeners.delete(listener);
   }
 
+  /**
+   * Wakes blocked readers once the current command (or script) has finished, as Redis serves
+   * blocked clients only after the command that wrote: a script that appends ten entries
+   * wakes a reader once, with all ten.
+   */
   notifyStreamWrite(): void {
-    for (const listener of [...this.#streamListeners]) listener();
+    if (this.#wakeQueued) return;
+    this.#wakeQueued = true;
+    queueMicrotask(() => {
+      this.#wakeQueued = false;
+      for (const listener of [...this.#streamListeners]) listener();
+    });
   }
 
   get(key: string): Value | undefined {
@@ -337,6 +348,30 @@ export function readGroup(
   return out.length > 0 ? out : null;
 }
 
+/** XRANGE / XREVRANGE: `args` = key, start, end [COUNT n], always lowest bound first. */
+function streamRange(db: MemoryDatabase, args: string[], reverse: boolean): RedisReply {
+  const [key, startText, endText, countWord, countText] = args as string[];
+  const stream = streamOf(db, key as string);
+  if (!stream) return [];
+  const bound = (text: string, low: boolean): { id: StreamId; exclusive: boolean } => {
+    const exclusive = text.startsWith('(');
+    const body = exclusive ? text.slice(1) : text;
+    if (body === '-') return { id: [0, 0], exclusive };
+    if (body === '+') return { id: [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER], exclusive };
+    return { id: parseId(body, low ? 0 : Number.MAX_SAFE_INTEGER), exclusive };
+  };
+  const start = bound(startText as string, true);
+  const end = bound(endText as string, false);
+  const count = countWord?.toUpperCase() === 'COUNT' ? integer(countText) : Infinity;
+  const entries = stream.entries.filter((entry) => {
+    const low = compareIds(entry.id, start.id);
+    const high = compareIds(entry.id, end.id);
+    return (start.exclusive ? low > 0 : low >= 0) && (end.exclusive ? high < 0 : high <= 0);
+  });
+  if (reverse) entries.reverse();
+  return entries.slice(0, count).map(entryReply);
+}
+
 function sortedPending(group: ConsumerGroup): Array<[string, PendingEntry]> {
   return [...group.pending].sort((a, b) => compareIds(parseId(a[0], 0), parseId(b[0], 0)));
 }
@@ -353,6 +388,8 @@ const commands: Record<string, Command> = {
   },
 
   // keys
+  // No replicas: nothing ever acknowledges a write, as a Redis without replicas answers.
+  WAIT: () => 0,
   EXISTS: (db, args) => args.filter((key) => db.get(key) !== undefined).length,
   DEL: (db, args) => args.filter((key) => db.get(key) !== undefined && db.delete(key)).length,
   UNLINK: (db, args) => commands.DEL!(db, args),
@@ -634,28 +671,13 @@ const commands: Record<string, Command> = {
   },
   XRANGE: (db, args) => {
     arity(args, 3, 'XRANGE');
-    const [key, startText, endText, countWord, countText] = args as string[];
-    const stream = streamOf(db, key as string);
-    if (!stream) return [];
-    const bound = (text: string, low: boolean): { id: StreamId; exclusive: boolean } => {
-      const exclusive = text.startsWith('(');
-      const body = exclusive ? text.slice(1) : text;
-      if (body === '-') return { id: [0, 0], exclusive };
-      if (body === '+')
-        return { id: [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER], exclusive };
-      return { id: parseId(body, low ? 0 : Number.MAX_SAFE_INTEGER), exclusive };
-    };
-    const start = bound(startText as string, true);
-    const end = bound(endText as string, false);
-    const count = countWord?.toUpperCase() === 'COUNT' ? integer(countText) : Infinity;
-    return stream.entries
-      .filter((entry) => {
-        const low = compareIds(entry.id, start.id);
-        const high = compareIds(entry.id, end.id);
-        return (start.exclusive ? low > 0 : low >= 0) && (end.exclusive ? high < 0 : high <= 0);
-      })
-      .slice(0, count)
-      .map(entryReply);
+    return streamRange(db, args, false);
+  },
+  XREVRANGE: (db, args) => {
+    arity(args, 3, 'XREVRANGE');
+    // Same as XRANGE with the bounds given end first and the entries newest first.
+    const [key, endText, startText, ...rest] = args as string[];
+    return streamRange(db, [key as string, startText as string, endText as string, ...rest], true);
   },
   XGROUP: (db, args) => {
     const sub = args[0]?.toUpperCase();
@@ -776,15 +798,17 @@ const commands: Record<string, Command> = {
     const claimed: RedisReply[] = [];
     const deleted: RedisReply[] = [];
     let next = '0-0';
-    let scanned = 0;
+    // As Redis: COUNT bounds the entries claimed, and at most COUNT * 10 are looked at.
+    let attempts = count * 10;
+    let left = count;
     state.consumers.add(consumer as string);
     for (const [id, entry] of sortedPending(state)) {
       if (compareIds(parseId(id, 0), start) < 0) continue;
-      if (scanned >= count) {
+      if (attempts === 0 || left === 0) {
         next = id;
         break;
       }
-      scanned++;
+      attempts--;
       if (now - entry.deliveredAt < minIdle) continue;
       const found = stream.entries.find((e) => formatId(e.id) === id);
       if (!found) {
@@ -796,6 +820,7 @@ const commands: Record<string, Command> = {
       entry.deliveredAt = now;
       if (!justId) entry.deliveries++;
       claimed.push(justId ? id : entryReply(found));
+      left--;
     }
     return [next, claimed, deleted];
   },

@@ -10,21 +10,31 @@ export interface SessionEvent {
   /** For `regenerated`: the new id. */
   readonly newId?: string;
   readonly principal?: string;
-  /** When it happened (ms since the epoch, application time). */
+  /** When it happened (ms since the epoch, application time); for `expired`, the expiry itself. */
   readonly at: number;
-  /** Why, when there is more than one way: `limit` (maxSessionsPerPrincipal), `sign-in`, `idle`, `absolute`... */
+  /**
+   * Why, when there is more than one way: `limit` (maxSessionsPerPrincipal), `sign-in`; for
+   * `expired`: `idle`, `absolute`, or `unknown` when Redis had deleted the session's data
+   * before the cleaner came (it was down longer than `grace`), so only the id is known.
+   */
   readonly reason?: string;
 }
 
 const FIELD_NAMES = ['type', 'id', 'newId', 'principal', 'at', 'reason'] as const;
 
-/** `XADD stream MAXLEN ~ n * field value...`: approximate trimming keeps it O(1). */
-export function xaddEvent(stream: string, maxLength: number, event: SessionEvent): CommandCall {
-  const args: string[] = [stream, 'MAXLEN', '~', String(maxLength), '*'];
+/** The field/value pairs of a stream entry for `event`. */
+export function eventFields(event: SessionEvent): string[] {
+  const fields: string[] = [];
   for (const name of FIELD_NAMES) {
     const value = event[name];
-    if (value !== undefined) args.push(name, String(value));
+    if (value !== undefined) fields.push(name, String(value));
   }
+  return fields;
+}
+
+/** `XADD stream MAXLEN ~ n * field value...`: approximate trimming keeps it O(1). */
+export function xaddEvent(stream: string, maxLength: number, event: SessionEvent): CommandCall {
+  const args: string[] = [stream, 'MAXLEN', '~', String(maxLength), '*', ...eventFields(event)];
   return { command: 'XADD', keys: [stream], args };
 }
 
