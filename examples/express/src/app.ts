@@ -12,6 +12,7 @@ import {
   signInPage,
 } from '@sess/example-shared';
 import { session } from '@sess/express';
+import { scrapeMetrics } from '@sess/prometheus';
 import express, {
   type ErrorRequestHandler,
   type Express,
@@ -74,6 +75,12 @@ export function createApp({ store, secrets }: AppOptions): Express {
   app.post('/sign-out-everywhere', async (req, res) => {
     if (req.session.principal !== undefined) await req.session.revokeEverywhere();
     res.redirect(303, '/');
+  });
+
+  // For Prometheus (@sess/prometheus; the store reports to it when given `observer: sessMetrics()`).
+  app.get('/metrics', async (_req, res) => {
+    const { contentType, body } = await scrapeMetrics();
+    res.type(contentType).send(body);
   });
 
   app.use(renderError);

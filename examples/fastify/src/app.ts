@@ -12,6 +12,7 @@ import {
   signInPage,
 } from '@sess/example-shared';
 import { sessPlugin } from '@sess/fastify';
+import { scrapeMetrics } from '@sess/prometheus';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 
 // `request.session.counter` is typed by @sess/example-shared (its src/session-data.ts).
@@ -99,6 +100,12 @@ export async function createApp({ store, secrets }: AppOptions): Promise<Fastify
   app.post('/sign-out-everywhere', async (request, reply) => {
     if (request.session.principal !== undefined) await request.session.revokeEverywhere();
     return reply.redirect('/', 303);
+  });
+
+  // For Prometheus (@sess/prometheus; the store reports to it when given `observer: sessMetrics()`).
+  app.get('/metrics', async (_request, reply) => {
+    const { contentType, body } = await scrapeMetrics();
+    return reply.type(contentType).send(body);
   });
 
   return app;

@@ -12,6 +12,7 @@ import {
   signInPage,
 } from '@sess/example-shared';
 import { session } from '@sess/koa';
+import { scrapeMetrics } from '@sess/prometheus';
 import Koa, { type Context, type Middleware } from 'koa';
 import { readForm } from './read-form.js';
 
@@ -72,6 +73,13 @@ export function createApp({ store, secrets }: AppOptions): Koa {
       case 'POST /sign-out-everywhere':
         if (session.principal !== undefined) await session.revokeEverywhere();
         return redirectHome(ctx);
+      // For Prometheus (@sess/prometheus; the store reports to it given `observer: sessMetrics()`).
+      case 'GET /metrics': {
+        const { contentType, body } = await scrapeMetrics();
+        ctx.type = contentType;
+        ctx.body = body;
+        return;
+      }
       default:
         return next();
     }

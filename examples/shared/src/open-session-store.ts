@@ -7,6 +7,7 @@ import {
   type SessionStore,
 } from '@sess/core';
 import { createNodeRedisPort } from '@sess/node-redis';
+import { sessMetrics } from '@sess/prometheus';
 import { startRedis } from '@sess/testkit';
 
 /** Where an example keeps its sessions, and how to let go of it. */
@@ -41,7 +42,8 @@ export async function openSessionStore(env: NodeJS.ProcessEnv = process.env): Pr
     console.warn(`Redis connection error: ${error.message}`);
   };
   const opened = (port: RedisPort, description: string, stopServer?: () => Promise<void>) => {
-    const store = createSessionStore({ port });
+    // The apps serve prom-client's default registry on /metrics.
+    const store = createSessionStore({ port, observer: sessMetrics() });
     let closed: Promise<void> | undefined;
     return {
       store,

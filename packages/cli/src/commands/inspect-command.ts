@@ -1,0 +1,150 @@
+import { isValidSessionId, jsonSerializer, SESSION_META_FIELDS } from '@sess/core';
+import { CliError } from '../cli-error.js';
+import type { Command } from '../command.js';
+import { ExitCode } from '../exit-codes.js';
+import { formatDuration, formatMoment, truncate } from '../format.js';
+import { renderPairs, renderTable } from '../text-table.js';
+import { withTimeout } from '../with-timeout.js';
+
+type SessionState = 'live' | 'expiring' | 'expired';
+
+/**
+ * `sess inspect <id>`: the session hash as stored (HGETALL), its key's TTL and its expiry
+ * index entry, in one round trip. Shows sessions the store would no longer load, too
+ * (expired but not cleaned up yet, or marked by the cleaner), and says so.
+ */
+export const inspectCommand: Command = async ({ args, connection, openStore }) => {
+  const id = args.positionals[0] ?? '';
+  if (!isValidSessionId(id)) {
+    throw new CliError(
+      ExitCode.usage,
+      'INVALID_ID',
+      'not a session id: expected 43 base64url characters (256 random bits)',
+    );
+  }
+  const store = openStore();
+  const key = store.keys.session(id);
+  const bucket = store.keys.bucketOf(id);
+  const now = store.options.now();
+  const [fields, pttl, score] = await withTimeout(
+    connection.port.batch(
+      [
+        { command: 'HGETALL', keys: [key], args: [key] },
+        { command: 'PTTL', keys: [key], args: [key] },
+        { command: 'ZSCORE', keys: [bucket], args: [bucket, id] },
+      ],
+      { signal: AbortSignal.timeout(connection.timeout) },
+    ),
+    connection.timeout,
+    'inspect',
+  );
+  for (const reply of [fields, pttl, score]) {
+    if (reply instanceof Error) throw reply;
+  }
+  const stored = new Map<string, string>();
+  if (Array.isArray(fields)) {
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      stored.set(String(fields[i]), String(fields[i + 1]));
+    }
+  }
+  if (stored.size === 0) {
+    const indexed = score !== null && score !== undefined;
+    return {
+      exitCode: ExitCode.failed,
+      json: { id, found: false, indexedUntil: indexed ? Number(score) : null },
+      text: indexed
+        ? `No session ${id}, but its expiry index entry is still there (the cleaner removes it).`
+        : `No session ${id}.`,
+    };
+  }
+
+  const M = SESSION_META_FIELDS;
+  const number = (name: string): number | null => {
+    const value = stored.get(name);
+    return value === undefined ? null : Number(value);
+  };
+  const expiresAt = number(M.expiresAt);
+  const state: SessionState = stored.has(M.expiring)
+    ? 'expiring'
+    : expiresAt !== null && expiresAt > now
+      ? 'live'
+      : 'expired';
+  const meta = {
+    createdAt: number(M.created),
+    lastAccessAt: number(M.lastAccess),
+    idleTimeout: number(M.idleTimeout),
+    deadline: number(M.deadline),
+    expiresAt,
+    principal: stored.get(M.principal) ?? null,
+    version: number(M.version),
+  };
+  const attributes: Record<string, unknown> = {};
+  const undecodable: string[] = [];
+  for (const [name, text] of stored) {
+    if (name.startsWith('#')) continue;
+    try {
+      attributes[name] = jsonSerializer.parse(text);
+    } catch {
+      // Written with another serializer, or refused by the JSON one: shown as stored.
+      attributes[name] = text;
+      undecodable.push(name);
+    }
+  }
+  const keyTtl = Number(pttl);
+  const indexScore = score === null || score === undefined ? null : Number(score);
+  const json = {
+    id,
+    found: true,
+    state,
+    key,
+    keyTtlMs: keyTtl >= 0 ? keyTtl : null,
+    bucket,
+    indexedUntil: indexScore,
+    meta,
+    attributes,
+    undecodable,
+  };
+
+  const moment = (at: number | null) => (at === null ? '-' : formatMoment(at, now));
+  const stateText = {
+    live: 'live',
+    expiring: 'expiring: the cleaner is removing it (the store no longer loads it)',
+    expired: 'expired: past its expiry, waiting for the cleaner (the store no longer loads it)',
+  }[state];
+  const indexText =
+    indexScore === null
+      ? 'no entry (the cleaner will not see it; the key TTL still removes it)'
+      : indexScore === expiresAt
+        ? `${bucket}, matches the expiry`
+        : `${bucket}, until ${moment(indexScore)}: differs from the expiry`;
+  const pairs: Array<[string, string]> = [
+    ['Session', id],
+    ['State', stateText],
+    ['Principal', meta.principal ?? '(anonymous)'],
+    ['Created', moment(meta.createdAt)],
+    ['Last access', moment(meta.lastAccessAt)],
+    ['Idle timeout', meta.idleTimeout === null ? '-' : formatDuration(meta.idleTimeout)],
+    ['Absolute deadline', moment(meta.deadline)],
+    ['Expires', moment(expiresAt)],
+    ['Key', `${key}, TTL ${keyTtl >= 0 ? formatDuration(keyTtl) : 'none'} (expiry + grace)`],
+    ['Expiry index', indexText],
+  ];
+  const names = Object.keys(attributes).sort();
+  const attributeText =
+    names.length === 0
+      ? 'No attributes.'
+      : renderTable(
+          [{ header: 'Attribute' }, { header: 'Value' }],
+          names.map((name) => [
+            name,
+            undecodable.includes(name)
+              ? `${truncate(String(attributes[name]), 100)} (raw: not JSON)`
+              : truncate(JSON.stringify(attributes[name]) ?? 'undefined', 100),
+          ]),
+        );
+  return {
+    exitCode: ExitCode.ok,
+    json,
+    text: `${renderPairs(pairs)}\n\n${attributeText}`,
+  };
+};

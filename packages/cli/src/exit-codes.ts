@@ -1,0 +1,13 @@
+/** What the `sess` command exits with. */
+export const ExitCode = {
+  /** Done; for `doctor`, no check failed (warnings allowed). */
+  ok: 0,
+  /** A check failed, or the operation could not be done (no such session, lease held elsewhere). */
+  failed: 1,
+  /** The command line is wrong: unknown option, missing argument, malformed session id. */
+  usage: 2,
+  /** Redis could not be reached. */
+  unreachable: 3,
+} as const;
+
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { parseAddresses, parseCliArguments } from '../src/cli-arguments.js';
+
+describe('parseCliArguments', () => {
+  it('defaults to $SESS_REDIS_URL, then to the local server, with the store defaults', () => {
+    expect(parseCliArguments(['stats'], {})).toMatchObject({
+      command: 'stats',
+      target: { kind: 'standalone', url: 'redis://127.0.0.1:6379' },
+      prefix: 'sess',
+      buckets: 16,
+      timeout: 5_000,
+      json: false,
+      progress: true,
+    });
+    expect(parseCliArguments(['stats'], { SESS_REDIS_URL: 'redis://r:1' })?.target).toEqual({
+      kind: 'standalone',
+      url: 'redis://r:1',
+    });
+  });
+
+  it('takes Sentinel and Cluster targets like @sess/node-redis', () => {
+    expect(
+      parseCliArguments(
+        ['doctor', '--sentinel', 'a:26380,b,[::1]:5', '--master', 'main', '--password', 'pw'],
+        { SESS_SENTINEL_PASSWORD: 'spw' },
+      )?.target,
+    ).toEqual({
+      kind: 'sentinel',
+      master: 'main',
+      sentinels: [
+        { host: 'a', port: 26_380 },
+        { host: 'b', port: 26_379 },
+        { host: '::1', port: 5 },
+      ],
+      access: { username: undefined, password: 'pw', tls: false },
+      sentinelPassword: 'spw',
+    });
+    expect(
+      parseCliArguments(['stats', '--cluster', 'redis://n1:7000,n2', '--tls'], {
+        SESS_REDIS_PASSWORD: 'env',
+      })?.target,
+    ).toEqual({
+      kind: 'cluster',
+      nodes: [
+        { host: 'n1', port: 7_000 },
+        { host: 'n2', port: 6_379 },
+      ],
+      access: { username: undefined, password: 'env', tls: true },
+    });
+  });
+
+  it('takes session ids that start with "-" for ids, not options', () => {
+    const id = `-${'A'.repeat(42)}`;
+    expect(parseCliArguments(['inspect', id], {})?.positionals).toEqual([id]);
+    expect(parseCliArguments(['inspect', id, '--json'], {})).toMatchObject({
+      positionals: [id],
+      json: true,
+    });
+    expect(parseCliArguments(['revoke', '--id', id], {})?.id).toBe(id);
+  });
+
+  it('returns undefined for help, and refuses options in the wrong place', () => {
+    expect(parseCliArguments([], {})).toBeUndefined();
+    expect(parseCliArguments(['stats', '-h'], {})).toBeUndefined();
+    expect(() => parseCliArguments(['stats', '--master', 'x'], {})).toThrow(/only with --sentinel/);
+    expect(() => parseCliArguments(['stats', '--password', 'x'], {})).toThrow(/put it in the URL/);
+    expect(() => parseCliArguments(['doctor', '--pings', '1.5'], {})).toThrow(/--pings/);
+    expect(() => parseCliArguments(['revoke', '--id', 'a', '--principal', 'b'], {})).toThrow(
+      /exactly one/,
+    );
+    expect(() => parseAddresses('cluster', ',', 1)).toThrow(/expected host:port/);
+  });
+});

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { createSessionStore } from '@sess/core';
+import { createNodeRedisPort } from '@sess/node-redis';
+import { type RedisClusterSet, startRedisCluster } from '@sess/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSessHereJson, runSessJson } from './support/run-sess.js';
+
+let cluster: RedisClusterSet;
+let seeds: string;
+let sessionId: string;
+const prefix = `k${randomUUID().slice(0, 8)}`;
+
+beforeAll(async () => {
+  cluster = await startRedisCluster({ audit: true, masters: 3, replicasPerMaster: 1 });
+  seeds = cluster.nodes
+    .slice(0, 2)
+    .map((node) => `${node.host}:${node.port}`)
+    .join(',');
+  const port = await createNodeRedisPort({ cluster: { rootNodes: cluster.rootNodes } });
+  const store = createSessionStore({ port, prefix, cleaner: false });
+  const records = await Promise.all(
+    Array.from({ length: 6 }, (_, i) => store.create({ n: i }, { principal: 'ada' })),
+  );
+  sessionId = records[0]?.id as string;
+  await store.close();
+  await port.close();
+}, 60_000);
+
+afterAll(async () => {
+  // Rejects if the CLI sent a forbidden command, or one that crossed slots, to any node.
+  await cluster?.stop();
+});
+
+describe.concurrent('sess with --cluster', () => {
+  it('reads the store across the masters', async () => {
+    const stats = await runSessJson<{ sessions: { active: number }; redis: { topology: string } }>([
+      'stats',
+      '--cluster',
+      seeds,
+      '--prefix',
+      prefix,
+    ]);
+    expect(stats.code).toBe(0);
+    expect(stats.json).toMatchObject({ sessions: { active: 6 }, redis: { topology: 'cluster' } });
+    const list = await runSessHereJson<{ sessions: unknown[] }>([
+      'list',
+      '--principal',
+      'ada',
+      '--cluster',
+      seeds,
+      '--prefix',
+      prefix,
+    ]);
+    expect(list.json.sessions).toHaveLength(6);
+    const inspect = await runSessHereJson([
+      'inspect',
+      sessionId,
+      '--cluster',
+      seeds,
+      '--prefix',
+      prefix,
+    ]);
+    expect(inspect).toMatchObject({ code: 0, json: { state: 'live', meta: { principal: 'ada' } } });
+  });
+
+  it('doctor checks slot coverage, replicas and the expiry buckets per master', async () => {
+    const { code, json } = await runSessJson<{
+      checks: Array<{ id: string; status: string; summary: string; details?: unknown }>;
+    }>(['doctor', '--cluster', seeds, '--pings', '5']);
+    const byId = new Map(json.checks.map((check) => [check.id, check]));
+    expect(byId.get('cluster')).toMatchObject({ status: 'pass' });
+    expect(byId.get('cluster')?.summary).toMatch(
+      /^state ok, 16384 of 16384 slots assigned, 16384 ok.*; 3 masters, 0 without a replica$/,
+    );
+    expect(byId.get('bucket-spread')).toMatchObject({ status: 'pass' });
+    expect(byId.get('bucket-spread')?.summary).toMatch(/^16 buckets over 3 masters: /);
+    // Node checks look at every master.
+    expect(byId.get('eviction-policy')?.summary.split('; ')).toHaveLength(3);
+    expect(byId.get('replication')).toMatchObject({ status: 'pass' });
+    expect(code).toBe(0);
+  });
+});

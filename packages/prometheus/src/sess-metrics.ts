@@ -1,0 +1,305 @@
+import {
+  type CleanerTickReport,
+  type EventStreamFigures,
+  type ExpiryIndexFigures,
+  isSessError,
+  type OperationOutcome,
+  SESSION_EVENT_TYPES,
+  type SessError,
+  type SessionEventType,
+  type SessionObserver,
+  type SessionStore,
+  STORE_OPERATIONS,
+  StoreGauges,
+} from '@sess/core';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import {
+  type ResolvedMetricsOptions,
+  resolveMetricsOptions,
+  type SessMetricsOptions,
+} from './metrics-options.js';
+
+type PrefixGauge = Gauge<'prefix'>;
+
+/**
+ * prom-client collectors for everything a sess store measures (DESIGN §8). It is a
+ * `SessionObserver`: give it to the store and it is wired up.
+ *
+ * ```ts
+ * const store = createSessionStore({ port, observer: sessMetrics() });
+ * ```
+ *
+ * Seen as they happen, per instance: round-trip latency, errors by code, calls in flight,
+ * events written, cleaner ticks. Read at scrape time: whether this instance leads the cleanup,
+ * and (see the `gauges` option) the figures read from Redis, the same for every instance:
+ * active and due sessions, cleanup lag, event stream length, consumer groups' pending entries.
+ */
+export class SessMetrics implements SessionObserver {
+  readonly registry: Registry;
+  readonly #options: ResolvedMetricsOptions;
+  readonly #stores = new Map<SessionStore, StoreGauges>();
+  readonly #duration: Histogram<'operation' | 'outcome'>;
+  readonly #errors: Counter<'operation' | 'code'>;
+  readonly #inFlight: Gauge;
+  readonly #events: Counter<'type'>;
+  readonly #expired: Counter;
+  readonly #tickDuration: Histogram;
+  readonly #truncated: Counter;
+
+  /** Use `sessMetrics()`, which returns the one instance per registry and prefix. */
+  constructor(options?: SessMetricsOptions) {
+    const resolved = resolveMetricsOptions(options);
+    this.#options = resolved;
+    this.registry = resolved.registry;
+    const name = (suffix: string): string => `${resolved.prefix}${suffix}`;
+    const registers = [resolved.registry];
+
+    this.#duration = new Histogram({
+      name: name('store_operation_duration_seconds'),
+      help: 'Time of a session store round trip to Redis, by operation (destroy and regenerate take two), including failed ones.',
+      labelNames: ['operation', 'outcome'],
+      buckets: [...resolved.latencyBuckets],
+      registers,
+    });
+    this.#errors = new Counter({
+      name: name('store_errors_total'),
+      help: 'Failed round trips of the session store, and failed cleaner ticks and Redis readings, by operation and error code (UNAVAILABLE: deadline passed or connection down).',
+      labelNames: ['operation', 'code'],
+      registers,
+    });
+    this.#inFlight = new Gauge({
+      name: name('store_operations_in_flight'),
+      help: 'Session store round trips waiting for Redis on this instance.',
+      registers,
+    });
+    this.#events = new Counter({
+      name: name('events_written_total'),
+      help: 'Session events this instance wrote to the event stream, by type.',
+      labelNames: ['type'],
+      registers,
+    });
+    this.#expired = new Counter({
+      name: name('cleaner_expired_sessions_total'),
+      help: 'Expired sessions this instance cleaned up (event written, data and index entry deleted).',
+      registers,
+    });
+    this.#tickDuration = new Histogram({
+      name: name('cleaner_tick_duration_seconds'),
+      help: 'Time of the cleaner ticks that held the lease on this instance.',
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    this.#truncated = new Counter({
+      name: name('cleaner_truncated_ticks_total'),
+      help: 'Cleaner ticks that ran out of tickBudget with expired sessions left for the next tick.',
+      registers,
+    });
+
+    const leader: PrefixGauge = new Gauge({
+      name: name('cleaner_leader'),
+      help: "1 while this instance's cleaner holds the cleanup lease, else 0. Summed over instances it should be 1.",
+      labelNames: ['prefix'],
+      registers,
+      collect: () => this.#collectLeaders(leader),
+    });
+
+    const fromIndex = (
+      suffix: string,
+      help: string,
+      value: (figures: ExpiryIndexFigures) => number,
+      countsErrors = false,
+    ): void => {
+      const gauge: PrefixGauge = new Gauge({
+        name: name(suffix),
+        help,
+        labelNames: ['prefix'],
+        registers,
+        collect: () =>
+          this.#collectFigures(gauge, countsErrors, (gauges) => gauges.expiryIndex(), value),
+      });
+    };
+    fromIndex(
+      'active_sessions',
+      'Live sessions in the expiry index, read from Redis (the same on every instance: aggregate with max).',
+      (figures) => figures.active,
+      true,
+    );
+    fromIndex(
+      'cleaner_due_sessions',
+      'Sessions past their expiry that the cleaner has not removed yet, read from Redis.',
+      (figures) => figures.due,
+    );
+    fromIndex(
+      'cleaner_lag_seconds',
+      'Now minus the oldest expiry still waiting for cleanup, read from Redis; 0 when cleanup is up to date.',
+      (figures) => figures.lag / 1000,
+    );
+
+    const fromStream = (
+      suffix: string,
+      help: string,
+      value: (figures: EventStreamFigures) => number,
+      countsErrors = false,
+    ): void => {
+      const gauge: PrefixGauge = new Gauge({
+        name: name(suffix),
+        help,
+        labelNames: ['prefix'],
+        registers,
+        collect: () =>
+          this.#collectFigures(gauge, countsErrors, (gauges) => gauges.eventStream(), value),
+      });
+    };
+    fromStream(
+      'event_stream_length',
+      'Entries in the session event stream (trimmed to about eventStream.maxLength).',
+      (figures) => figures.length,
+      true,
+    );
+    fromStream(
+      'event_dead_letters',
+      'Entries in the dead-letter stream: events set aside after too many failed deliveries.',
+      (figures) => figures.deadLetters,
+    );
+
+    const perGroup = (
+      suffix: string,
+      help: string,
+      value: (group: EventStreamFigures['groups'][number]) => number | undefined,
+    ): void => {
+      const gauge: Gauge<'prefix' | 'group'> = new Gauge({
+        name: name(suffix),
+        help,
+        labelNames: ['prefix', 'group'],
+        registers,
+        collect: async () => {
+          gauge.reset();
+          for (const [store, gauges] of this.#reporting()) {
+            const figures = await gauges.eventStream().catch(() => undefined);
+            for (const group of figures?.groups ?? []) {
+              const figure = value(group);
+              if (figure !== undefined) {
+                gauge.set({ prefix: store.keys.prefix, group: group.name }, figure);
+              }
+            }
+          }
+        },
+      });
+    };
+    perGroup(
+      'event_group_pending',
+      'Events handed to a consumer of the group and not acknowledged yet.',
+      (group) => group.pending,
+    );
+    perGroup(
+      'event_group_lag',
+      'Events not handed to any consumer of the group yet (absent when Redis cannot tell).',
+      (group) => group.lag,
+    );
+    perGroup(
+      'event_group_consumers',
+      'Consumers known to the group (including ones that are gone and were never removed).',
+      (group) => group.consumers,
+    );
+
+    for (const type of SESSION_EVENT_TYPES) this.#events.inc({ type }, 0);
+    for (const operation of STORE_OPERATIONS) this.#duration.zero({ operation, outcome: 'ok' });
+  }
+
+  /** The stores this instance measures (`attach` adds them; the store calls it). */
+  get stores(): readonly SessionStore[] {
+    return [...this.#stores.keys()];
+  }
+
+  attach(store: SessionStore): void {
+    if (this.#stores.has(store)) return;
+    this.#stores.set(store, new StoreGauges(store, { maxAge: this.#options.gaugesMaxAge }));
+  }
+
+  /** Stops reading figures for a store (call it when you close the store for good). */
+  detach(store: SessionStore): void {
+    this.#stores.delete(store);
+  }
+
+  operationStarted(): void {
+    this.#inFlight.inc();
+  }
+
+  operationEnded(outcome: OperationOutcome): void {
+    const { operation, durationMs, error } = outcome;
+    this.#inFlight.dec();
+    this.#duration.observe({ operation, outcome: error ? 'error' : 'ok' }, durationMs / 1000);
+    if (error) this.#errors.inc({ operation, code: error.code });
+  }
+
+  eventsWritten(type: SessionEventType, count: number): void {
+    this.#events.inc({ type }, count);
+  }
+
+  cleanerTick(report: CleanerTickReport): void {
+    this.#expired.inc(report.expired);
+    this.#tickDuration.observe(report.durationMs / 1000);
+    if (report.truncated) this.#truncated.inc();
+  }
+
+  cleanerError(error: SessError): void {
+    this.#errors.inc({ operation: 'cleaner', code: error.code });
+  }
+
+  #collectLeaders(gauge: PrefixGauge): void {
+    gauge.reset();
+    for (const store of this.#stores.keys()) {
+      if (store.cleaner) gauge.set({ prefix: store.keys.prefix }, store.cleaner.leader ? 1 : 0);
+    }
+  }
+
+  /** The stores whose Redis figures this instance reports, per the `gauges` option. */
+  #reporting(): Array<[SessionStore, StoreGauges]> {
+    const mode = this.#options.gauges;
+    if (mode === 'never') return [];
+    const all = [...this.#stores];
+    return mode === 'always' ? all : all.filter(([store]) => store.cleaner?.leader === true);
+  }
+
+  async #collectFigures<F>(
+    gauge: PrefixGauge,
+    countsErrors: boolean,
+    read: (gauges: StoreGauges) => Promise<F>,
+    value: (figures: F) => number,
+  ): Promise<void> {
+    // A reading that fails leaves the series out of this scrape rather than repeat a stale value.
+    gauge.reset();
+    for (const [store, gauges] of this.#reporting()) {
+      try {
+        gauge.set({ prefix: store.keys.prefix }, value(await read(gauges)));
+      } catch (error) {
+        if (countsErrors) {
+          const code = isSessError(error) ? error.code : 'REDIS_ERROR';
+          this.#errors.inc({ operation: 'gauges', code });
+        }
+      }
+    }
+  }
+}
+
+const instances = new WeakMap<Registry, Map<string, SessMetrics>>();
+
+/**
+ * The sess collectors of a registry, created on first call. A registry can hold each metric
+ * name once, so later calls with the same registry and prefix return the same instance (and
+ * their other options are not used). One instance can observe several stores.
+ */
+export function sessMetrics(options?: SessMetricsOptions): SessMetrics {
+  const resolved = resolveMetricsOptions(options);
+  let byPrefix = instances.get(resolved.registry);
+  if (!byPrefix) {
+    byPrefix = new Map();
+    instances.set(resolved.registry, byPrefix);
+  }
+  let metrics = byPrefix.get(resolved.prefix);
+  if (!metrics) {
+    metrics = new SessMetrics(options);
+    byPrefix.set(resolved.prefix, metrics);
+  }
+  return metrics;
+}
