@@ -18,7 +18,7 @@ let prefixes = 0;
 const servers: Server[] = [];
 
 function store(options: { maxAttributeBytes?: number } = {}): SessionStore {
-  return createSessionStore({ port, prefix: `e${++prefixes}`, ...options });
+  return createSessionStore({ port, prefix: `e${++prefixes}`, cleaner: false, ...options });
 }
 
 async function serve(app: Express): Promise<string> {

@@ -21,7 +21,7 @@ let prefixes = 0;
 const apps: FastifyInstance[] = [];
 
 function store(options: { maxAttributeBytes?: number } = {}): SessionStore {
-  return createSessionStore({ port, prefix: `f${++prefixes}`, ...options });
+  return createSessionStore({ port, prefix: `f${++prefixes}`, cleaner: false, ...options });
 }
 
 async function app(options: { maxAttributeBytes?: number } = {}): Promise<FastifyInstance> {

@@ -25,7 +25,7 @@ let prefixes = 0;
 const servers: Server[] = [];
 
 function store(options: { maxAttributeBytes?: number } = {}): SessionStore {
-  return createSessionStore({ port, prefix: `k${++prefixes}`, ...options });
+  return createSessionStore({ port, prefix: `k${++prefixes}`, cleaner: false, ...options });
 }
 
 async function serve(app: Koa): Promise<string> {

@@ -120,7 +120,7 @@ export function adapterSuite(framework: string, startApp: StartApp): void {
     const apps: RunningApp[] = [];
 
     function store(options: Partial<SessionStoreOptions> = {}): SessionStore {
-      return createSessionStore({ port, prefix: `a${++prefixes}`, ...options });
+      return createSessionStore({ port, prefix: `a${++prefixes}`, cleaner: false, ...options });
     }
 
     async function app(
@@ -175,7 +175,8 @@ export function adapterSuite(framework: string, startApp: StartApp): void {
     });
 
     it('reading costs one round trip; writing one more at commit', async () => {
-      const running = await app();
+      let clock = Date.now();
+      const running = await app({ store: store({ now: () => clock }) });
       const cookie = cookieOf(await get(running, '/write?a=1'));
       port.reset();
       const read = await get(running, '/read', cookie);
@@ -186,9 +187,13 @@ export function adapterSuite(framework: string, startApp: StartApp): void {
       const written = await get(running, '/write?b=2', cookie);
       expect(written.status).toBe(200);
       expect(port.roundTrips).toBe(2);
+      // No touch due: the expiry stays where it was, and so does the cookie.
+      expect(written.headers.getSetCookie()).toEqual([]);
+      clock += 120_000; // a touch is due: this write extends the expiry
+      const touched = await get(running, '/write?c=3', cookie);
       // A persistent cookie follows the extended expiry.
-      expect(cookieOf(written)).toBe(cookie);
-      expect(written.headers.get('cache-control')).toBe('no-store');
+      expect(cookieOf(touched)).toBe(cookie);
+      expect(touched.headers.get('cache-control')).toBe('no-store');
     });
 
     it('50 concurrent requests on one session, each setting its own attribute: all 50 kept', async () => {
