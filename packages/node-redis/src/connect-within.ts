@@ -1,5 +1,12 @@
 import { SessError } from '@sess/core';
-import type { NodeRedisClient } from './node-redis-client.js';
+
+/** What `connectWithin` needs of a client: any node-redis client kind fits. */
+export interface Connectable {
+  connect(): Promise<unknown>;
+  destroy(): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  off(event: 'error', listener: (error: Error) => void): unknown;
+}
 
 /**
  * Opens `client` and waits until it is ready, at most `ms`. node-redis' `connect()` alone
@@ -7,10 +14,10 @@ import type { NodeRedisClient } from './node-redis-client.js';
  * paused server accepts the TCP connection but never answers the handshake. On failure the
  * client is destroyed (back to "not open"), so no reconnect loop is left behind.
  */
-export async function connectWithin(client: NodeRedisClient, ms: number): Promise<void> {
+export async function connectWithin(client: Connectable, ms: number): Promise<void> {
   let lastError: Error | undefined;
-  const remember = (error: Error): void => {
-    lastError = error;
+  const remember = (error: unknown): void => {
+    lastError = asError(error);
   };
   client.on('error', remember);
   let timer: NodeJS.Timeout | undefined;
@@ -32,9 +39,9 @@ export async function connectWithin(client: NodeRedisClient, ms: number): Promis
   } catch (error) {
     // destroy() makes the pending connect() reject too; that rejection is expected.
     connecting.catch(() => {});
-    client.destroy();
+    await Promise.resolve(client.destroy()).catch(() => {});
     if (error instanceof SessError) throw error;
-    throw new SessError('UNAVAILABLE', `no connection to Redis: ${errorMessage(error)}`, {
+    throw new SessError('UNAVAILABLE', `no connection to Redis: ${asError(error).message}`, {
       cause: error,
     });
   } finally {
@@ -43,6 +50,7 @@ export async function connectWithin(client: NodeRedisClient, ms: number): Promis
   }
 }
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** node-redis' Sentinel client emits some errors as plain strings. */
+export function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

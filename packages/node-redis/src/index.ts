@@ -1,12 +1,25 @@
+export type { NodeRedisTopology } from './client-kind.js';
 export { createNodeRedisPort } from './create-node-redis-port.js';
 export type {
+  NodeRedisAnyClient,
   NodeRedisClient,
+  NodeRedisCluster,
+  NodeRedisClusterDuplicateOverrides,
+  NodeRedisClusterNode,
   NodeRedisCommandOptions,
   NodeRedisDuplicateOverrides,
+  NodeRedisNodeAddress,
+  NodeRedisSentinel,
+  NodeRedisSentinelEvent,
 } from './node-redis-client.js';
+export type { NodeRedisNode } from './node-redis-node.js';
 export type { NodeRedisPort } from './node-redis-port.js';
 export type {
+  NodeRedisAddress,
   NodeRedisClientOptions,
+  NodeRedisClusterOptions,
   NodeRedisPortOptions,
   NodeRedisReconnectOptions,
+  NodeRedisSentinelOptions,
+  NodeRedisTls,
 } from './port-options.js';

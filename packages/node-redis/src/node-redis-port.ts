@@ -8,9 +8,10 @@ import {
   type ScriptCall,
   SessError,
 } from '@sess/core';
-import { connectWithin } from './connect-within.js';
-import { LoadedScripts } from './loaded-scripts.js';
-import type { NodeRedisClient, NodeRedisCommandOptions } from './node-redis-client.js';
+import type { NodeRedisTopology } from './client-kind.js';
+import type { ConnectionLink, Route } from './connection-link.js';
+import type { NodeRedisAnyClient } from './node-redis-client.js';
+import type { NodeRedisNode } from './node-redis-node.js';
 import { abortedError, isErrorReply, isNoScript, toPortError } from './port-errors.js';
 import { untilAborted } from './until-aborted.js';
 
@@ -20,138 +21,177 @@ const CLOSE_GRACE_MS = 1_000;
 export interface PortSettings {
   /** The port created this client (or duplicated it) and closes it. */
   readonly owned: boolean;
-  /** A dedicated connection: it may be blocked in a read, so closing it does not wait. */
+  /**
+   * A dedicated port for blocking reads. A call on it that is aborted leaves a command on the
+   * connection whose late answer would hold up every later call (or, for a group read, take
+   * entries nobody handles): the port drops that connection and opens a new one.
+   */
   readonly blocking: boolean;
   /** Listens to the client's `error` events for as long as the port uses the client. */
   readonly onError: (error: Error) => void;
   readonly connectTimeout: number;
   /** Open the client and wait for it first (it is not open yet). */
   readonly connect: boolean;
+  /** The nodes of the topology, for `nodes()`. */
+  readonly nodes: (link: ConnectionLink) => Promise<NodeRedisNode[]>;
   readonly onClosed?: () => void;
 }
 
 /**
- * Opens a port on `client`: listens to its errors before anything can fail, then connects it
- * if asked. A client that does not connect in time is left destroyed.
+ * Opens a port on `link`: listens to its client's errors before anything can fail, then
+ * opens the client if asked. A client that does not connect in time is left destroyed.
  */
 export async function openNodeRedisPort(
-  client: NodeRedisClient,
+  link: ConnectionLink,
   settings: PortSettings,
 ): Promise<NodeRedisPort> {
-  client.on('error', settings.onError);
+  link.attach(settings.onError);
   if (settings.connect) {
     try {
-      await connectWithin(client, settings.connectTimeout);
+      await link.open(settings.connectTimeout);
     } catch (error) {
       // A destroyed client of ours stays listened to: a straggling socket error must not crash.
-      if (!settings.owned) client.off('error', settings.onError);
+      if (!settings.owned) link.detach();
       throw error;
     }
   }
-  return new NodeRedisPort(client, settings);
+  return new NodeRedisPort(link, settings);
 }
 
 /**
- * A RedisPort over one standalone node-redis 6 client, speaking RESP2. Create it with
- * `createNodeRedisPort`.
+ * A RedisPort over node-redis 6, speaking RESP2, on one standalone server, a master found
+ * through Sentinel, or a Cluster. Create it with `createNodeRedisPort`.
  *
  * - A call while the connection is down fails at once with `SessError('UNAVAILABLE')`; nothing
  *   waits in an offline queue. So does a call whose `signal` aborts before Redis answers.
  * - An error reply rejects with node-redis' `ErrorReply` (a plain `Error` with Redis' own
- *   message, e.g. `WRONGTYPE ...`); the core reports it as `REDIS_ERROR`.
+ *   message, e.g. `WRONGTYPE ...`); the core reports it as `REDIS_ERROR`. The replies that
+ *   only say "not now" (`CLUSTERDOWN`, `TRYAGAIN`, `LOADING`, `READONLY`, `MASTERDOWN`) are
+ *   `UNAVAILABLE` instead.
+ * - On a Cluster, a call goes to the master of its first key's slot (`capabilities.cluster`).
  */
 export class NodeRedisPort implements RedisPort {
-  readonly capabilities = { cluster: false } as const;
-  readonly #client: NodeRedisClient;
+  readonly capabilities: { readonly cluster: boolean };
+  readonly topology: NodeRedisTopology;
   readonly #settings: PortSettings;
   readonly #dedicatedPorts = new Set<NodeRedisPort>();
-  readonly #scripts = new LoadedScripts();
-  readonly #onReady = (): void => this.#scripts.clear();
+  #link: ConnectionLink;
+  /** A blocking port whose connection could not be opened again. */
+  #linkBroken = false;
+  #replacing: Promise<void> | undefined;
+  /** How a blocking port gets a new connection; set by `dedicated()`. */
+  #renew: (() => ConnectionLink) | undefined;
   #closing: Promise<void> | undefined;
 
   /** @internal Use `createNodeRedisPort`. */
-  constructor(client: NodeRedisClient, settings: PortSettings) {
-    this.#client = client;
+  constructor(link: ConnectionLink, settings: PortSettings) {
+    this.#link = link;
     this.#settings = settings;
-    // `isReady` turns true just before `ready` fires, and the port sends nothing while it is
-    // false: no call reaches a new connection before the set is cleared.
-    client.on('ready', this.#onReady);
+    this.topology = link.topology;
+    this.capabilities = Object.freeze({ cluster: link.topology === 'cluster' });
   }
 
-  /** The node-redis client this port sends through. */
-  get client(): NodeRedisClient {
-    return this.#client;
+  /** The node-redis client this port sends through (`createClient`, `createSentinel` or `createCluster`). */
+  get client(): NodeRedisAnyClient {
+    return this.#link.client;
   }
 
   async send(call: CommandCall, options?: CallOptions): Promise<RedisReply> {
-    return this.#send(commandArgs(call), options?.signal);
+    const signal = options?.signal;
+    await this.#usable(signal);
+    const route = await this.#route(call, signal);
+    return this.#sendOn(route, commandArgs(call), signal);
   }
 
   async script(call: ScriptCall, options?: CallOptions): Promise<RedisReply> {
-    // Checked before choosing EVAL: a script counts as sent only if it is.
-    this.#assertUsable(options?.signal);
-    const command = this.#scripts.commandFor(call);
+    const signal = options?.signal;
+    await this.#usable(signal);
+    const route = await this.#route(call, signal);
+    // Chosen once the route is known: a script counts as sent only on the connection it goes to.
+    const command = route.scripts.commandFor(call);
     try {
-      return await this.#send(command, options?.signal);
+      return await this.#sendOn(route, command, signal);
     } catch (error) {
       if (!sentByHash(command) || !isNoScript(error)) throw error;
-      this.#scripts.forget(call.script.sha1);
-      return this.#send(this.#scripts.commandFor(call), options?.signal);
+      route.scripts.forget(call.script.sha1);
+      return this.#sendOn(route, route.scripts.commandFor(call), signal);
     }
   }
 
+  /**
+   * Every call is handed to node-redis before any answer is awaited (on one connection, in
+   * the same tick as `batch()` was called), so each connection writes its share together.
+   */
   async batch(
     calls: readonly PortCall[],
     options?: CallOptions,
   ): Promise<Array<RedisReply | Error>> {
     const signal = options?.signal;
     if (calls.length === 0) return [];
-    this.#assertUsable(signal);
-    const commands = calls.map((call) =>
-      isScriptCall(call) ? this.#scripts.commandFor(call) : commandArgs(call),
-    );
-    const results = await this.#pipeline(commands, signal);
-    const unknown: Array<{ index: number; call: ScriptCall }> = [];
-    calls.forEach((call, index) => {
-      if (isScriptCall(call) && sentByHash(commands[index]) && isNoScript(results[index])) {
-        unknown.push({ index, call });
-      }
+    const waiting = this.#usable(signal);
+    if (waiting) await waiting;
+    const routed = this.#routes(calls, signal);
+    const routes = Array.isArray(routed) ? routed : await routed;
+    const commands = calls.map((call, i) => {
+      const route = routes[i] as Route;
+      return isScriptCall(call) ? route.scripts.commandFor(call) : commandArgs(call);
+    });
+    const results = await this.#pipeline(routes, commands, signal);
+    const unknown: number[] = [];
+    calls.forEach((call, i) => {
+      if (isScriptCall(call) && sentByHash(commands[i]) && isNoScript(results[i])) unknown.push(i);
     });
     if (unknown.length === 0) return results;
-    // The script cache was flushed under this connection: a second round trip, only now, for
-    // the scripts Redis did not know. They take effect after the batch's other calls.
-    for (const { call } of unknown) this.#scripts.forget(call.script.sha1);
+    // The script cache was flushed under a connection (or the call followed a redirect to
+    // another node): a second round trip, only now, for the scripts Redis did not know. They
+    // take effect after the batch's other calls.
+    for (const i of unknown) {
+      (routes[i] as Route).scripts.forget((calls[i] as ScriptCall).script.sha1);
+    }
     const again = await this.#pipeline(
-      unknown.map(({ call }) => this.#scripts.commandFor(call)),
+      unknown.map((i) => routes[i] as Route),
+      unknown.map((i) => (routes[i] as Route).scripts.commandFor(calls[i] as ScriptCall)),
       signal,
     );
-    unknown.forEach(({ index }, k) => {
+    unknown.forEach((index, k) => {
       results[index] = again[k] as RedisReply | Error;
     });
     return results;
   }
 
   /**
-   * A port on a connection of its own (`client.duplicate()`), connected, for blocking reads.
-   * Close it when done; closing this port closes it too.
+   * A port on connections of its own (a duplicate of this port's client), connected, for
+   * blocking reads. Close it when done; closing this port closes it too.
    */
   async dedicated(): Promise<NodeRedisPort> {
     this.#assertOpen();
-    const duplicate = this.#client.duplicate({ disableOfflineQueue: true });
-    const port: NodeRedisPort = await openNodeRedisPort(duplicate, {
+    const template = this.#link;
+    const port: NodeRedisPort = await openNodeRedisPort(template.duplicate(), {
       owned: true,
       blocking: true,
       onError: this.#settings.onError,
       connectTimeout: this.#settings.connectTimeout,
       connect: true,
+      nodes: this.#settings.nodes,
       onClosed: () => this.#dedicatedPorts.delete(port),
     });
+    port.#renew = () => template.duplicate();
     if (this.#closing) {
       await port.close();
       throw closedError();
     }
     this.#dedicatedPorts.add(port);
     return port;
+  }
+
+  /**
+   * The servers behind this port, each with a way to send it a command: the master of a
+   * standalone or Sentinel setup (and the Sentinels this port knows), every master and
+   * replica of a Cluster. For operations tools (`sess doctor`); sessions never need it.
+   */
+  async nodes(): Promise<NodeRedisNode[]> {
+    this.#assertOpen();
+    return this.#settings.nodes(this.#link);
   }
 
   /**
@@ -165,58 +205,126 @@ export class NodeRedisPort implements RedisPort {
 
   async #shutdown(): Promise<void> {
     await Promise.all([...this.#dedicatedPorts].map((port) => port.close()));
-    this.#client.off('ready', this.#onReady);
     if (this.#settings.owned) {
       // A blocking read may never end by itself: a dedicated connection is cut at once.
-      await closeClient(this.#client, this.#settings.blocking ? 0 : CLOSE_GRACE_MS);
+      await this.#link.close(this.#settings.blocking ? 0 : CLOSE_GRACE_MS);
     } else {
-      this.#client.off('error', this.#settings.onError);
+      this.#link.detach();
     }
+    // A connection being renewed was just cut (or is never opened): this ends at once.
+    await this.#replacing;
     this.#settings.onClosed?.();
   }
 
-  async #send(args: string[], signal: AbortSignal | undefined): Promise<RedisReply> {
-    this.#assertUsable(signal);
+  async #sendOn(
+    route: Route,
+    args: readonly string[],
+    signal: AbortSignal | undefined,
+  ): Promise<RedisReply> {
     try {
-      const reply = sendCommand(this.#client, args);
-      return (await untilAborted(reply, signal)) as RedisReply;
+      return (await untilAborted(route.send(args), signal)) as RedisReply;
     } catch (error) {
-      throw toPortError(error, signal);
+      throw this.#failure(error, signal);
     }
   }
 
   /**
-   * Sends all commands in the same tick: node-redis writes them together, one round trip.
-   * Error replies stay in their slots; a lost connection or an abort fails the whole batch.
+   * Hands every command to node-redis in the same tick: each connection writes its share
+   * together, one round trip. Error replies stay in their slots; a lost connection or an
+   * abort fails the whole batch.
    */
   async #pipeline(
-    commands: readonly string[][],
+    routes: readonly Route[],
+    commands: readonly (readonly string[])[],
     signal: AbortSignal | undefined,
   ): Promise<Array<RedisReply | Error>> {
     if (commands.length === 0) return [];
-    this.#assertUsable(signal);
-    const replies = Promise.allSettled(commands.map((args) => sendCommand(this.#client, args)));
+    const replies = Promise.allSettled(commands.map((args, i) => (routes[i] as Route).send(args)));
     let settled: Array<PromiseSettledResult<unknown>>;
     try {
       settled = await untilAborted(replies, signal);
     } catch (error) {
-      throw toPortError(error, signal);
+      throw this.#failure(error, signal);
     }
     return settled.map((outcome) => {
       if (outcome.status === 'fulfilled') return outcome.value as RedisReply;
-      if (isErrorReply(outcome.reason)) return outcome.reason;
-      throw toPortError(outcome.reason, signal);
+      const error = toPortError(outcome.reason, signal);
+      // Redis answered this call with an error: it stays in its slot.
+      if (isErrorReply(outcome.reason)) return error;
+      throw error;
     });
   }
 
-  /** Fails fast instead of queueing: also for a client given with its offline queue on. */
-  #assertUsable(signal: AbortSignal | undefined): void {
+  async #route(call: PortCall, signal: AbortSignal | undefined): Promise<Route> {
+    try {
+      return await untilAborted(Promise.resolve(this.#link.route(call.keys[0])), signal);
+    } catch (error) {
+      throw this.#failure(error, signal);
+    }
+  }
+
+  /** The routes of `calls`, at once when the link knows them without asking (one connection). */
+  #routes(calls: readonly PortCall[], signal: AbortSignal | undefined): Route[] | Promise<Route[]> {
+    const routes = calls.map((call) => this.#link.route(call.keys[0]));
+    if (routes.every((route): route is Route => !(route instanceof Promise))) return routes;
+    return untilAborted(Promise.all(routes), signal).catch((error: unknown) => {
+      throw this.#failure(error, signal);
+    });
+  }
+
+  /** What a failed call rejects with; an abort on a blocking port also renews its connection. */
+  #failure(error: unknown, signal: AbortSignal | undefined): Error {
+    if (signal?.aborted) this.#recycle();
+    return toPortError(error, signal);
+  }
+
+  /**
+   * Fails fast instead of queueing: also for a client given with its offline queue on. A
+   * blocking port first waits for a connection being renewed; otherwise nothing is awaited.
+   */
+  #usable(signal: AbortSignal | undefined): Promise<void> | undefined {
     this.#assertOpen();
     if (signal?.aborted) throw abortedError(signal);
-    if (!this.#client.isReady) {
-      const state = this.#client.isOpen ? 'down (reconnecting)' : 'closed';
-      throw new SessError('UNAVAILABLE', `the connection to Redis is ${state}`);
+    if (this.#settings.blocking) {
+      if (this.#linkBroken) this.#recycle();
+      const replacing = this.#replacing;
+      if (replacing) {
+        return untilAborted(replacing, signal).then(
+          () => {
+            this.#assertOpen();
+            this.#link.assertReady();
+          },
+          (error: unknown) => {
+            throw toPortError(error, signal);
+          },
+        );
+      }
     }
+    this.#link.assertReady();
+    return undefined;
+  }
+
+  /** A blocking port drops its connection and opens a new one (see `PortSettings.blocking`). */
+  #recycle(): void {
+    const renew = this.#renew;
+    if (!renew || this.#closing || this.#replacing) return;
+    const old = this.#link;
+    this.#replacing = (async () => {
+      // The old client stays listened to: a straggling socket error must not crash.
+      await old.close(0);
+      if (this.#closing) return;
+      const next = renew();
+      next.attach(this.#settings.onError);
+      this.#link = next;
+      try {
+        await next.open(this.#settings.connectTimeout);
+        this.#linkBroken = false;
+      } catch {
+        this.#linkBroken = true;
+      }
+    })().finally(() => {
+      this.#replacing = undefined;
+    });
   }
 
   #assertOpen(): void {
@@ -226,44 +334,6 @@ export class NodeRedisPort implements RedisPort {
 
 function closedError(): SessError {
   return new SessError('UNAVAILABLE', 'the node-redis port was closed');
-}
-
-/**
- * `typeMapping: {}` overrides any mapping the client was given, so replies keep RESP2 shapes.
- * No `abortSignal`: node-redis would honour it only for commands not written yet, at the cost
- * of one listener per command on the caller's signal (a 16-call batch trips Node's leak
- * warning). `untilAborted` stops the wait instead, with one listener per call or batch.
- */
-const COMMAND_OPTIONS: NodeRedisCommandOptions = Object.freeze({ typeMapping: {} });
-
-function sendCommand(client: NodeRedisClient, args: string[]): Promise<unknown> {
-  try {
-    return client.sendCommand(args, COMMAND_OPTIONS);
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
-
-/** Closes gracefully (pending replies arrive) for at most `graceMs`, then cuts the connection. */
-async function closeClient(client: NodeRedisClient, graceMs: number): Promise<void> {
-  if (!client.isOpen) return;
-  if (graceMs === 0) {
-    client.destroy();
-    return;
-  }
-  let timer: NodeJS.Timeout | undefined;
-  const graceful = client.close().then(
-    () => true,
-    () => false,
-  );
-  const closedInTime = await Promise.race([
-    graceful,
-    new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), graceMs);
-    }),
-  ]);
-  clearTimeout(timer);
-  if (!closedInTime) client.destroy();
 }
 
 function commandArgs(call: CommandCall): string[] {

@@ -33,12 +33,26 @@ export function abortedError(signal: AbortSignal): SessError {
 }
 
 /**
+ * Error replies that say "not now" rather than "wrong": a Cluster without a master for a
+ * slot, a slot being moved, a server loading its data, a master that was demoted, a replica
+ * cut off from its master. They come and go with failovers.
+ */
+const TRANSIENT_REPLY = /^(CLUSTERDOWN|TRYAGAIN|LOADING|READONLY|MASTERDOWN) /;
+
+/**
  * What a failed call rejects with. An error reply stays the plain `Error` node-redis gives
- * (its message is Redis' own; the core reports it as `REDIS_ERROR`). Everything else means no
- * answer came: the client is offline or closed, the socket dropped, a timeout, an abort.
+ * (its message is Redis' own; the core reports it as `REDIS_ERROR`), except one that only
+ * says "not now" (`CLUSTERDOWN`, `TRYAGAIN`, `LOADING`, `READONLY`, `MASTERDOWN`): like
+ * everything else that means no answer came (the client is offline or closed, the socket
+ * dropped, a timeout, an abort), it is `UNAVAILABLE`.
  */
 export function toPortError(error: unknown, signal: AbortSignal | undefined): Error {
-  if (isErrorReply(error)) return error;
+  if (isErrorReply(error)) {
+    if (!TRANSIENT_REPLY.test(error.message)) return error;
+    return new SessError('UNAVAILABLE', `Redis cannot serve the call now: ${error.message}`, {
+      cause: error,
+    });
+  }
   if (signal?.aborted) return abortedError(signal);
   if (error instanceof SessError) return error;
   const message = error instanceof Error ? error.message : String(error);

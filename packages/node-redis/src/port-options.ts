@@ -1,12 +1,17 @@
+import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { SessError } from '@sess/core';
 import type { AnyRedisClientOptions } from 'redis';
+import { clientKind } from './client-kind.js';
 import { rateLimitedWarning } from './default-error-hook.js';
-import type { NodeRedisClient } from './node-redis-client.js';
+import type { NodeRedisAnyClient, NodeRedisClient, NodeRedisCluster } from './node-redis-client.js';
 
-/** node-redis client options the port passes on. It sets `RESP`, `url` and `disableOfflineQueue` itself. */
+/**
+ * node-redis client options the port passes on to every connection it opens. It sets `RESP`,
+ * `url`, `disableOfflineQueue` and `commandsQueueMaxLength` itself.
+ */
 export type NodeRedisClientOptions = Omit<
   AnyRedisClientOptions,
-  'RESP' | 'url' | 'disableOfflineQueue'
+  'RESP' | 'url' | 'disableOfflineQueue' | 'commandsQueueMaxLength'
 >;
 
 export interface NodeRedisReconnectOptions {
@@ -23,25 +28,111 @@ export interface NodeRedisReconnectOptions {
   maxDelay?: number;
 }
 
+/** `host` and `port` of a server. */
+export interface NodeRedisAddress {
+  host: string;
+  port: number;
+}
+
+/** TLS for every connection: `true`, or the options of Node's `tls.connect()`. */
+export type NodeRedisTls = boolean | TlsOptions;
+
+/** A master found through Redis Sentinel. */
+export interface NodeRedisSentinelOptions {
+  /** The name the Sentinels monitor the master under (`sentinel monitor <name> ...`). */
+  name: string;
+  /** Some of the Sentinels (three is plenty); the client learns the others from them. */
+  nodes: readonly NodeRedisAddress[];
+  /**
+   * ACL user for the master and the replicas.
+   * @default undefined (the `default` user)
+   */
+  username?: string;
+  /**
+   * Password for the master and the replicas.
+   * @default undefined (no AUTH)
+   */
+  password?: string;
+  /**
+   * ACL user for the Sentinels, when they require one.
+   * @default undefined
+   */
+  sentinelUsername?: string;
+  /**
+   * Password for the Sentinels, when they require one (`requirepass` in sentinel.conf).
+   * @default undefined
+   */
+  sentinelPassword?: string;
+  /**
+   * TLS to the Sentinels, the master and the replicas.
+   * @default false
+   */
+  tls?: NodeRedisTls;
+}
+
+/** A Redis Cluster. */
+export interface NodeRedisClusterOptions {
+  /**
+   * Some of the nodes (three is plenty): `redis://host:port` URLs, `{ url }` or
+   * `{ host, port }`. The client reads the slot map from the first that answers.
+   */
+  rootNodes: ReadonlyArray<string | { url: string } | NodeRedisAddress>;
+  /**
+   * ACL user for every node.
+   * @default undefined (the `default` user)
+   */
+  username?: string;
+  /**
+   * Password for every node.
+   * @default undefined (no AUTH)
+   */
+  password?: string;
+  /**
+   * TLS to every node.
+   * @default false
+   */
+  tls?: NodeRedisTls;
+  /**
+   * When a node's connection dropped, how long (ms) the client keeps reconnecting to it
+   * before it reads the slot map again to find the replica that took over (and again at
+   * least this often while the node stays down: reconnect attempts to a Cluster node are at
+   * most this far apart). node-redis' own default is 5 s.
+   * @default 1_000
+   */
+  refreshAfter?: number;
+}
+
 export interface NodeRedisPortOptions {
   /**
-   * A client you created with node-redis' `createClient({ RESP: 2, ... })`. The port connects
-   * it if it is not open yet and never closes it; its reconnect and queue settings stay yours
+   * A client you created with node-redis: `createClient({ RESP: 2, ... })`,
+   * `createSentinel({ RESP: 2, ... })` or `createCluster({ RESP: 2, ... })`. The port opens it
+   * if it is not open yet and never closes it; its reconnect and queue settings stay yours
    * (the port still fails fast while it is not ready). Cannot be combined with `url`,
-   * `clientOptions` or `reconnect`.
-   * @default undefined (the port creates and owns a client built from `url` and `clientOptions`)
+   * `sentinel`, `cluster`, `clientOptions`, `reconnect` or `maxQueueLength`.
+   * @default undefined (the port creates and owns its client)
    */
-  client?: NodeRedisClient;
+  client?: NodeRedisAnyClient;
   /**
-   * Where Redis is: `redis[s]://[[username][:password]@][host][:port][/db-number]`.
-   * @default undefined (node-redis' default, `redis://localhost:6379`, unless `clientOptions.socket` says otherwise)
+   * One standalone server: `redis[s]://[[username][:password]@][host][:port][/db-number]`.
+   * @default undefined (node-redis' default, `redis://localhost:6379`, unless `sentinel`, `cluster` or `clientOptions.socket` says otherwise)
    */
   url?: string;
   /**
-   * Further node-redis client options (TLS, credentials, `database`, `name`, `pingInterval`,
-   * socket settings, ...). The port sets `RESP: 2`, `disableOfflineQueue: true`,
-   * `socket.connectTimeout` (from `connectTimeout`) and `socket.reconnectStrategy` (from
-   * `reconnect`) itself; setting those here is an error.
+   * A master found through Redis Sentinel: the port follows it across failovers.
+   * @default undefined
+   */
+  sentinel?: NodeRedisSentinelOptions;
+  /**
+   * A Redis Cluster: each call goes to the master of its first key's slot.
+   * @default undefined
+   */
+  cluster?: NodeRedisClusterOptions;
+  /**
+   * Further node-redis client options for every connection the port opens (credentials,
+   * `database`, `name`, `pingInterval`, socket settings such as `socketTimeout`, ...). The port
+   * sets `RESP: 2`, `disableOfflineQueue: true`, `commandsQueueMaxLength` (from
+   * `maxQueueLength`), `socket.connectTimeout` (from `connectTimeout`) and
+   * `socket.reconnectStrategy` (from `reconnect`) itself; setting those here is an error.
    * @default {}
    */
   clientOptions?: NodeRedisClientOptions;
@@ -58,24 +149,40 @@ export interface NodeRedisPortOptions {
    */
   connectTimeout?: number;
   /**
-   * Reconnect backoff of the clients the port creates: capped exponential with jitter. It
-   * never gives up.
+   * Reconnect backoff of the connections the port opens: capped exponential with jitter. It
+   * never gives up, also not after a socket timeout (node-redis' default closes the client for
+   * good then).
    * @default { minDelay: 50, maxDelay: 2_000 }
    */
   reconnect?: NodeRedisReconnectOptions;
+  /**
+   * Commands one connection may hold, written and waiting for their answer or not written yet
+   * (a paused server answers nothing, and requests keep coming). Past it a call fails at once
+   * with `UNAVAILABLE` instead of piling up memory.
+   * @default 10_000
+   */
+  maxQueueLength?: number;
 }
 
 export interface ResolvedPortOptions {
-  readonly client: NodeRedisClient | undefined;
+  readonly client: NodeRedisAnyClient | undefined;
   readonly url: string | undefined;
+  readonly sentinel: NodeRedisSentinelOptions | undefined;
+  readonly cluster: (NodeRedisClusterOptions & { refreshAfter: number }) | undefined;
   readonly clientOptions: NodeRedisClientOptions;
   readonly onError: (error: Error) => void;
   readonly connectTimeout: number;
   readonly reconnect: Required<NodeRedisReconnectOptions>;
+  readonly maxQueueLength: number;
 }
 
 /** The options the port itself sets on a client it creates; `clientOptions` may not. */
-const RESERVED_CLIENT_OPTIONS = ['RESP', 'url', 'disableOfflineQueue'] as const;
+const RESERVED_CLIENT_OPTIONS: Record<string, string> = {
+  RESP: 'the port sets it',
+  url: 'use the `url` option',
+  disableOfflineQueue: 'the port sets it',
+  commandsQueueMaxLength: 'use the `maxQueueLength` option',
+};
 const RESERVED_SOCKET_OPTIONS = {
   connectTimeout: 'connectTimeout',
   reconnectStrategy: 'reconnect',
@@ -87,6 +194,11 @@ export function resolvePortOptions(options: NodeRedisPortOptions | undefined): R
   const resolved: ResolvedPortOptions = {
     client: given.client,
     url: given.url,
+    sentinel: given.sentinel,
+    cluster:
+      given.cluster === undefined
+        ? undefined
+        : { ...given.cluster, refreshAfter: given.cluster.refreshAfter ?? 1_000 },
     clientOptions: given.clientOptions ?? {},
     onError: given.onError ?? rateLimitedWarning(),
     connectTimeout: given.connectTimeout ?? 5_000,
@@ -94,11 +206,20 @@ export function resolvePortOptions(options: NodeRedisPortOptions | undefined): R
       minDelay: given.reconnect?.minDelay ?? 50,
       maxDelay: given.reconnect?.maxDelay ?? 2_000,
     },
+    maxQueueLength: given.maxQueueLength ?? 10_000,
   };
   if (resolved.client !== undefined) validateClient(resolved.client, given);
+  const targets = (['url', 'sentinel', 'cluster'] as const).filter(
+    (name) => given[name] !== undefined,
+  );
+  if (targets.length > 1) {
+    invalid(targets[1] as string, `cannot be combined with \`${targets[0]}\`: choose one`);
+  }
   if (resolved.url !== undefined && !isRedisUrl(resolved.url)) {
     invalid('url', `expected a redis://, rediss:// or unix:// URL, got ${String(resolved.url)}`);
   }
+  if (given.sentinel !== undefined) validateSentinel(given.sentinel);
+  if (given.cluster !== undefined) validateCluster(given.cluster);
   validateClientOptions(resolved.clientOptions);
   if (typeof resolved.onError !== 'function') invalid('onError', 'expected a function');
   positiveInteger('connectTimeout', resolved.connectTimeout);
@@ -113,11 +234,19 @@ export function resolvePortOptions(options: NodeRedisPortOptions | undefined): R
   if (resolved.reconnect.maxDelay < resolved.reconnect.minDelay) {
     invalid('reconnect.maxDelay', 'must not be smaller than reconnect.minDelay');
   }
+  positiveInteger('maxQueueLength', resolved.maxQueueLength);
   return resolved;
 }
 
-function validateClient(client: NodeRedisClient, given: NodeRedisPortOptions): void {
-  for (const name of ['url', 'clientOptions', 'reconnect'] as const) {
+function validateClient(client: NodeRedisAnyClient, given: NodeRedisPortOptions): void {
+  for (const name of [
+    'url',
+    'sentinel',
+    'cluster',
+    'clientOptions',
+    'reconnect',
+    'maxQueueLength',
+  ] as const) {
     if (given[name] !== undefined) {
       invalid(name, 'configures a client the port creates; with `client`, configure your client');
     }
@@ -129,14 +258,100 @@ function validateClient(client: NodeRedisClient, given: NodeRedisPortOptions): v
     typeof client.duplicate !== 'function' ||
     typeof client.connect !== 'function'
   ) {
-    invalid('client', 'expected a node-redis client from createClient() (not a cluster or pool)');
-  }
-  // RESP3 changes reply shapes (maps, doubles, nested pairs) in ways sess cannot undo.
-  if (client.options?.RESP !== 2) {
     invalid(
       'client',
-      'sess needs a RESP2 connection: create it with createClient({ RESP: 2, ... })',
+      'expected a node-redis client from createClient(), createSentinel() or createCluster() (not a pool)',
     );
+  }
+  const kind = clientKind(client);
+  // RESP3 changes reply shapes (maps, doubles, nested pairs) in ways sess cannot undo. A
+  // Sentinel client does not tell its RESP version: the port asks the server once it is open.
+  if (kind === 'standalone') {
+    const standalone = client as NodeRedisClient;
+    if (standalone.options?.RESP !== 2) {
+      invalid(
+        'client',
+        'sess needs a RESP2 connection: create it with createClient({ RESP: 2, ... })',
+      );
+    }
+    assertReconnectsAfterTimeout(standalone.options?.socket, 'socket');
+  }
+  if (kind === 'cluster') {
+    const options = (client as NodeRedisCluster)._options;
+    if (options?.RESP !== 2) {
+      invalid(
+        'client',
+        'sess needs RESP2 connections: create it with createCluster({ RESP: 2, ... })',
+      );
+    }
+    assertReconnectsAfterTimeout(options?.defaults?.socket, 'defaults.socket');
+  }
+}
+
+/**
+ * node-redis' default reconnect strategy gives up on a socket timeout: the client is closed
+ * for good and every later call fails. A session store must come back with Redis.
+ */
+function assertReconnectsAfterTimeout(socket: object | undefined, where: string): void {
+  const options = socket as { socketTimeout?: unknown; reconnectStrategy?: unknown } | undefined;
+  if (options?.socketTimeout !== undefined && options.reconnectStrategy === undefined) {
+    invalid(
+      'client',
+      `${where}.socketTimeout is set without ${where}.reconnectStrategy: node-redis' default strategy closes the client for good on the first socket timeout. Give it a reconnectStrategy that returns a delay, or let the port create the client.`,
+    );
+  }
+}
+
+function validateSentinel(sentinel: NodeRedisSentinelOptions): void {
+  if (sentinel === null || typeof sentinel !== 'object') {
+    invalid('sentinel', 'expected { name, nodes: [{ host, port }, ...] }');
+  }
+  if (typeof sentinel.name !== 'string' || sentinel.name === '') {
+    invalid('sentinel.name', 'expected the master name the Sentinels monitor');
+  }
+  if (!Array.isArray(sentinel.nodes) || sentinel.nodes.length === 0) {
+    invalid('sentinel.nodes', 'expected at least one { host, port } of a Sentinel');
+  }
+  sentinel.nodes.forEach((node, i) => {
+    validateAddress(`sentinel.nodes[${i}]`, node);
+  });
+}
+
+function validateCluster(cluster: NodeRedisClusterOptions): void {
+  if (cluster === null || typeof cluster !== 'object') {
+    invalid('cluster', 'expected { rootNodes: [...] }');
+  }
+  if (!Array.isArray(cluster.rootNodes) || cluster.rootNodes.length === 0) {
+    invalid('cluster.rootNodes', 'expected at least one node: a URL, { url } or { host, port }');
+  }
+  cluster.rootNodes.forEach((node, i) => {
+    const name = `cluster.rootNodes[${i}]`;
+    if (typeof node === 'string' || (typeof node === 'object' && node !== null && 'url' in node)) {
+      const url = typeof node === 'string' ? node : node.url;
+      if (!isRedisUrl(url) || url.startsWith('unix:')) {
+        invalid(name, `expected a redis:// or rediss:// URL, got ${String(url)}`);
+      }
+      return;
+    }
+    validateAddress(name, node);
+  });
+  if (cluster.refreshAfter !== undefined)
+    positiveInteger('cluster.refreshAfter', cluster.refreshAfter);
+}
+
+function validateAddress(name: string, node: unknown): void {
+  const address = node as Partial<NodeRedisAddress> | null;
+  if (
+    address === null ||
+    typeof address !== 'object' ||
+    typeof address.host !== 'string' ||
+    address.host === '' ||
+    typeof address.port !== 'number' ||
+    !Number.isInteger(address.port) ||
+    address.port < 1 ||
+    address.port > 65_535
+  ) {
+    invalid(name, 'expected { host, port }');
   }
 }
 
@@ -145,11 +360,8 @@ function validateClientOptions(clientOptions: NodeRedisClientOptions): void {
     invalid('clientOptions', 'expected an object');
   }
   const loose = clientOptions as Record<string, unknown>;
-  for (const name of RESERVED_CLIENT_OPTIONS) {
-    if (loose[name] !== undefined) {
-      const hint = name === 'url' ? 'use the `url` option' : 'the port sets it';
-      invalid(`clientOptions.${name}`, `not allowed here (${hint})`);
-    }
+  for (const [name, hint] of Object.entries(RESERVED_CLIENT_OPTIONS)) {
+    if (loose[name] !== undefined) invalid(`clientOptions.${name}`, `not allowed here (${hint})`);
   }
   const socket = loose.socket as Record<string, unknown> | undefined;
   for (const [name, instead] of Object.entries(RESERVED_SOCKET_OPTIONS)) {
@@ -159,7 +371,7 @@ function validateClientOptions(clientOptions: NodeRedisClientOptions): void {
   }
 }
 
-function isRedisUrl(url: unknown): boolean {
+function isRedisUrl(url: unknown): url is string {
   if (typeof url !== 'string') return false;
   try {
     return ['redis:', 'rediss:', 'unix:'].includes(new URL(url).protocol);

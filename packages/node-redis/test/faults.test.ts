@@ -184,3 +184,34 @@ describe('a paused server (SIGSTOP)', () => {
     expect(ms).toBeLessThan(50);
   });
 });
+
+describe('a dedicated port whose call was aborted', () => {
+  it('drops that connection (and the blocked read on it) and goes on with a new one', async () => {
+    const dedicated = await port.dedicated();
+    const stream = uniqueKey('stream');
+    const clientId = async (target: NodeRedisPort) =>
+      Number(await target.send({ command: 'CLIENT', keys: [], args: ['ID'] }));
+    const first = await clientId(dedicated);
+    const read = dedicated.send(
+      { command: 'XREAD', keys: [stream], args: ['BLOCK', 0, 'STREAMS', stream, '$'] },
+      { signal: AbortSignal.timeout(100) },
+    );
+    const { error } = await failure(read);
+    expect(isSessError(error, 'UNAVAILABLE')).toBe(true);
+
+    // The next call does not queue behind the abandoned read: it gets a new connection.
+    const started = Date.now();
+    const second = await clientId(dedicated);
+    expect(second).not.toBe(first);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await waitUntil(
+      async () => {
+        const clients = String(await port.send({ command: 'CLIENT', keys: [], args: ['LIST'] }));
+        return !clients.includes(`id=${first} `);
+      },
+      2_000,
+      'the abandoned connection is still on the server',
+    );
+    await dedicated.close();
+  });
+});

@@ -1,6 +1,6 @@
 import { isSessError } from '@sess/core';
 import { type RedisServer, startRedis } from '@sess/testkit';
-import { createClient } from 'redis';
+import { createClient, createCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeRedisPort, type NodeRedisPortOptions } from '../src/index.js';
 import { uniqueKey } from './support/lua.js';
@@ -16,6 +16,9 @@ afterAll(async () => {
 });
 
 const quiet = { onError: () => {} };
+
+const localhost = { host: 'localhost', port: 26379 };
+const sentinelOptions = { name: 'mymaster', nodes: [localhost] };
 
 describe('options', () => {
   const cases: Array<[string, NodeRedisPortOptions]> = [
@@ -38,6 +41,40 @@ describe('options', () => {
     ['client', { client: {} as NodeRedisPortOptions['client'] }],
     ['url', { client: createClient({ RESP: 2 }), url: 'redis://localhost' }],
     ['reconnect', { client: createClient({ RESP: 2 }), reconnect: {} }],
+    ['sentinel', { client: createClient({ RESP: 2 }), sentinel: sentinelOptions }],
+    ['maxQueueLength', { maxQueueLength: 0 }],
+    [
+      'clientOptions.commandsQueueMaxLength',
+      {
+        clientOptions: { commandsQueueMaxLength: 5 } as NodeRedisPortOptions['clientOptions'],
+      },
+    ],
+    // node-redis' default strategy would close this client for good on its first socket timeout.
+    ['client', { client: createClient({ RESP: 2, socket: { socketTimeout: 1_000 } }) }],
+    ['client', { client: createCluster({ rootNodes: [{ url: 'redis://localhost:1' }] }) }],
+    [
+      'client',
+      {
+        client: createCluster({
+          RESP: 2,
+          rootNodes: [{ url: 'redis://localhost:1' }],
+          defaults: { socket: { socketTimeout: 1_000 } },
+        }),
+      },
+    ],
+    ['sentinel', { sentinel: null as unknown as NodeRedisPortOptions['sentinel'] }],
+    ['sentinel.name', { sentinel: { ...sentinelOptions, name: '' } }],
+    ['sentinel.nodes', { sentinel: { ...sentinelOptions, nodes: [] } }],
+    [
+      'sentinel.nodes[1]',
+      { sentinel: { ...sentinelOptions, nodes: [localhost, { host: 'h', port: 0 }] } },
+    ],
+    ['cluster.rootNodes', { cluster: { rootNodes: [] } }],
+    ['cluster.rootNodes[1]', { cluster: { rootNodes: ['redis://a:1', 'http://b:2'] } }],
+    ['cluster.rootNodes[0]', { cluster: { rootNodes: [{ host: '', port: 1 }] } }],
+    ['cluster.refreshAfter', { cluster: { rootNodes: ['redis://a:1'], refreshAfter: 0 } }],
+    ['cluster', { url: 'redis://a:1', cluster: { rootNodes: ['redis://a:1'] } }],
+    ['cluster', { sentinel: sentinelOptions, cluster: { rootNodes: ['redis://a:1'] } }],
   ];
 
   it.each(cases)('names %s when it is wrong', async (name, options) => {
@@ -191,6 +228,20 @@ describe('dedicated()', () => {
   it('reports cluster: false', async () => {
     const port = await createNodeRedisPort({ url: server.url, ...quiet });
     expect(port.capabilities).toEqual({ cluster: false });
+    await port.close();
+  });
+});
+
+describe('topology', () => {
+  it('a standalone port says so, and lists its one server', async () => {
+    const port = await createNodeRedisPort({ url: server.url, ...quiet });
+    expect(port.topology).toBe('standalone');
+    expect(port.capabilities.cluster).toBe(false);
+    const nodes = await port.nodes();
+    expect(nodes.map(({ address, role }) => ({ address, role }))).toEqual([
+      { address: `${server.host}:${server.port}`, role: 'master' },
+    ]);
+    expect(await nodes[0]?.send({ command: 'PING', keys: [], args: [] })).toBe('PONG');
     await port.close();
   });
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { keysOf, multiKeysOf } from './command-keys.js';
 import { keySlot } from './key-slot.js';
 import { type MonitorEntry, parseMonitorLine } from './monitor-line.js';
@@ -49,33 +50,71 @@ export function commandViolations(args: readonly string[]): string[] {
   return violations;
 }
 
+export interface CommandAuditOptions {
+  /**
+   * Admin commands another actor than sess sends to this server, by `INFO commandstats` name
+   * (`config|rewrite`): left out of the count of forbidden commands MONITOR cannot show.
+   * Sentinel sends `CONFIG REWRITE` to every server it reconfigures in a failover.
+   * @default []
+   */
+  readonly tolerated?: readonly string[];
+}
+
 interface Attachment {
   readonly monitor: RespConnection;
   readonly control: RespConnection;
-  baseline: Map<string, number>;
+  /** The server process watched (`run_id`): a restart starts new counters. */
+  readonly runId: string;
+  baseline: ServerStats;
 }
+
+/** Counters of `INFO commandstats` and `INFO errorstats`. */
+interface ServerStats {
+  /** Calls per `cmdstat_` name. */
+  readonly commands: Map<string, number>;
+  /** Error replies per `errorstat_` prefix (`CROSSSLOT`, `MOVED`, ...). */
+  readonly errors: Map<string, number>;
+}
+
+/** How long the audit keeps trying to watch again a server that cut its connections. */
+const REATTACH_WINDOW_MS = 3_000;
+const REATTACH_PAUSE_MS = 50;
 
 /**
  * Watches everything a server runs: a MONITOR connection records each command, and
- * `INFO commandstats` counts the admin commands (CONFIG, DEBUG) that MONITOR never shows.
- * Commands are kept and judged when a report is asked for.
+ * `INFO commandstats` counts the admin commands (CONFIG, DEBUG) that MONITOR never shows;
+ * `INFO errorstats` counts the commands Redis Cluster refused for crossing slots (CROSSSLOT),
+ * which MONITOR does not show either. Commands are kept and judged when a report is asked for.
+ * When the server cuts the audit's connections (Sentinel's `CLIENT KILL` in a failover), the
+ * audit watches again at once.
  */
 export class CommandAudit {
   readonly #endpoint: RespEndpoint;
+  readonly #tolerated: ReadonlySet<string>;
   readonly #entries: MonitorEntry[] = [];
   /** How the server names the audit's own connection, whose commands are left out. */
   #controlClient: string | undefined;
   /** Calls per `cmdstat_` name, summed over the server's lifetimes (it may be restarted). */
   readonly #statCalls = new Map<string, number>();
+  /** CROSSSLOT error replies, summed over the server's lifetimes. */
+  #crossSlotErrors = 0;
   readonly #markers = new Map<string, () => void>();
   #attachment: Attachment | undefined;
+  /** The last attachment's process and counters, for an attachment to the same process. */
+  #last: { runId: string; baseline: ServerStats } | undefined;
+  #watching = false;
+  #reattaching: Promise<void> | undefined;
 
-  private constructor(endpoint: RespEndpoint) {
+  private constructor(endpoint: RespEndpoint, options: CommandAuditOptions) {
     this.#endpoint = endpoint;
+    this.#tolerated = new Set((options.tolerated ?? []).map((name) => name.toLowerCase()));
   }
 
-  static async start(endpoint: RespEndpoint): Promise<CommandAudit> {
-    const audit = new CommandAudit(endpoint);
+  static async start(
+    endpoint: RespEndpoint,
+    options: CommandAuditOptions = {},
+  ): Promise<CommandAudit> {
+    const audit = new CommandAudit(endpoint, options);
     await audit.attach();
     return audit;
   }
@@ -83,18 +122,67 @@ export class CommandAudit {
   /** Starts watching the (re)started server. */
   async attach(): Promise<void> {
     await this.detach();
+    this.#watching = true;
+    await this.#connect();
+  }
+
+  /** Stops watching (the server is about to go). What was recorded stays. */
+  async detach(): Promise<void> {
+    this.#watching = false;
+    await this.#reattaching;
+    const attachment = this.#attachment;
+    this.#attachment = undefined;
+    if (!attachment) return;
+    this.#last = { runId: attachment.runId, baseline: attachment.baseline };
+    await Promise.all([attachment.monitor.close(), attachment.control.close()]);
+  }
+
+  /**
+   * Waits until MONITOR has caught up with everything the server ran so far (a unique
+   * `ECHO` marker comes through), then judges all recorded commands.
+   */
+  async report(): Promise<AuditReport> {
+    for (let attempt = 1; ; attempt++) {
+      await this.#reattaching;
+      const attachment = this.#attachment;
+      if (!attachment) break;
+      try {
+        await this.#catchUp(attachment);
+        break;
+      } catch (error) {
+        const cut = !attachment.monitor.isOpen || !attachment.control.isOpen;
+        if (!cut || !this.#watching || attempt >= 3) throw error;
+        // The server cut the audit's connections under it (before the close was noticed):
+        // watch again, then catch up.
+        this.#lost(attachment);
+      }
+    }
+    return this.#judge();
+  }
+
+  async #connect(): Promise<void> {
     const monitor = await RespConnection.open(this.#endpoint, { unref: true });
     let control: RespConnection | undefined;
     try {
       control = await RespConnection.open(this.#endpoint, { unref: true });
       const info = String(await control.call(['CLIENT', 'INFO']));
       this.#controlClient = /(?:^|\s)addr=(\S+)/.exec(info)?.[1];
+      const server = String(await control.call(['INFO', 'server']));
+      const runId = /^run_id:(\S+)/m.exec(server)?.[1] ?? '';
       monitor.onUnsolicited = (value) => {
         if (typeof value === 'string') this.#record(value);
       };
       if ((await monitor.call(['MONITOR'])) !== 'OK') throw new Error('MONITOR was refused');
-      const baseline = await readCommandStats(control);
-      this.#attachment = { monitor, control, baseline };
+      // The same process again (its connections were cut): counting goes on from where the
+      // last attachment left it, so nothing run in between is missed.
+      const baseline =
+        this.#last?.runId === runId ? this.#last.baseline : await readServerStats(control);
+      const attachment: Attachment = { monitor, control, runId, baseline };
+      this.#attachment = attachment;
+      this.#last = undefined;
+      for (const connection of [monitor, control]) {
+        void connection.closed.then(() => this.#lost(attachment));
+      }
     } catch (error) {
       monitor.destroy();
       control?.destroy();
@@ -104,24 +192,35 @@ export class CommandAudit {
     }
   }
 
-  /** Stops watching (the server is about to go). What was recorded stays. */
-  async detach(): Promise<void> {
-    const attachment = this.#attachment;
+  /** A connection closed while the audit was watching: the server cut it, or it is gone. */
+  #lost(attachment: Attachment): void {
+    if (this.#attachment !== attachment || !this.#watching) return;
     this.#attachment = undefined;
-    if (!attachment) return;
-    await Promise.all([attachment.monitor.close(), attachment.control.close()]);
+    this.#last = { runId: attachment.runId, baseline: attachment.baseline };
+    attachment.monitor.destroy();
+    attachment.control.destroy();
+    this.#reattaching ??= this.#reattach().finally(() => {
+      this.#reattaching = undefined;
+    });
   }
 
-  /**
-   * Waits until MONITOR has caught up with everything the server ran so far (a unique
-   * `ECHO` marker comes through), then judges all recorded commands.
-   */
-  async report(): Promise<AuditReport> {
-    const attachment = this.#attachment;
-    if (attachment?.monitor.isOpen && attachment.control.isOpen) {
-      await this.#catchUp(attachment);
+  async #reattach(): Promise<void> {
+    const deadline = Date.now() + REATTACH_WINDOW_MS;
+    while (this.#watching && Date.now() < deadline) {
+      try {
+        await this.#connect();
+        if (!this.#watching) await this.#closeAttachment();
+        return;
+      } catch {
+        await delay(REATTACH_PAUSE_MS);
+      }
     }
-    return this.#judge();
+  }
+
+  async #closeAttachment(): Promise<void> {
+    const attachment = this.#attachment;
+    this.#attachment = undefined;
+    if (attachment) await Promise.all([attachment.monitor.close(), attachment.control.close()]);
   }
 
   async close(): Promise<void> {
@@ -136,11 +235,15 @@ export class CommandAudit {
         (async () => {
           await attachment.control.call(['ECHO', marker]);
           await seen;
-          const stats = await readCommandStats(attachment.control);
-          for (const [name, calls] of stats) {
-            const delta = calls - (attachment.baseline.get(name) ?? 0);
+          const stats = await readServerStats(attachment.control);
+          for (const [name, calls] of stats.commands) {
+            const delta = calls - (attachment.baseline.commands.get(name) ?? 0);
             if (delta > 0) this.#statCalls.set(name, (this.#statCalls.get(name) ?? 0) + delta);
           }
+          const crossSlot =
+            (stats.errors.get('CROSSSLOT') ?? 0) -
+            (attachment.baseline.errors.get('CROSSSLOT') ?? 0);
+          if (crossSlot > 0) this.#crossSlotErrors += crossSlot;
           attachment.baseline = stats;
         })(),
         SYNC_TIMEOUT_MS,
@@ -193,7 +296,13 @@ export class CommandAudit {
         };
       }
     }
-    for (const [base, { calls, names }] of adminCalls(this.#statCalls)) {
+    if (this.#crossSlotErrors > 0) {
+      counts.set(
+        'keys in different hash slots: Redis Cluster refused commands with CROSSSLOT (counted by INFO errorstats: MONITOR does not show refused commands)',
+        this.#crossSlotErrors,
+      );
+    }
+    for (const [base, { calls, names }] of adminCalls(this.#statCalls, this.#tolerated)) {
       const unseen = calls - (seenForbidden.get(base) ?? 0);
       if (unseen > 0) {
         counts.set(
@@ -231,11 +340,14 @@ function scriptKeyViolations(
 }
 
 /** Calls of forbidden commands per base name, from `cmdstat_config|get`-style names. */
-function adminCalls(stats: Map<string, number>): Map<string, { calls: number; names: string[] }> {
+function adminCalls(
+  stats: Map<string, number>,
+  tolerated: ReadonlySet<string>,
+): Map<string, { calls: number; names: string[] }> {
   const byBase = new Map<string, { calls: number; names: string[] }>();
   for (const [name, calls] of stats) {
     const base = (name.split('|')[0] ?? '').toUpperCase();
-    if (!FORBIDDEN.has(base) || calls === 0) continue;
+    if (!FORBIDDEN.has(base) || calls === 0 || tolerated.has(name.toLowerCase())) continue;
     const entry = byBase.get(base) ?? { calls: 0, names: [] };
     entry.calls += calls;
     entry.names.push(name.toUpperCase().replace('|', ' '));
@@ -244,18 +356,30 @@ function adminCalls(stats: Map<string, number>): Map<string, { calls: number; na
   return byBase;
 }
 
-/** `cmdstat_<name>` → calls (rejected calls included: MONITOR does not show those either). */
-async function readCommandStats(connection: RespConnection): Promise<Map<string, number>> {
-  const info = String(await connection.call(['INFO', 'commandstats']));
-  const stats = new Map<string, number>();
-  for (const match of info.matchAll(/^cmdstat_(\S+?):(.*)$/gm)) {
-    const fields = new Map(
-      (match[2] ?? '').split(',').map((pair) => pair.split('=') as [string, string]),
-    );
+/**
+ * `cmdstat_<name>` → calls (rejected calls included: MONITOR does not show those either), and
+ * `errorstat_<PREFIX>` → count.
+ */
+async function readServerStats(connection: RespConnection): Promise<ServerStats> {
+  const [commandInfo, errorInfo] = await connection.pipeline([
+    ['INFO', 'commandstats'],
+    ['INFO', 'errorstats'],
+  ]);
+  const commands = new Map<string, number>();
+  for (const match of String(commandInfo).matchAll(/^cmdstat_(\S+?):(.*)$/gm)) {
+    const fields = statFields(match[2]);
     const calls = Number(fields.get('calls') ?? 0) + Number(fields.get('rejected_calls') ?? 0);
-    stats.set(match[1] as string, calls);
+    commands.set(match[1] as string, calls);
   }
-  return stats;
+  const errors = new Map<string, number>();
+  for (const match of String(errorInfo).matchAll(/^errorstat_(\S+?):(.*)$/gm)) {
+    errors.set(match[1] as string, Number(statFields(match[2]).get('count') ?? 0));
+  }
+  return { commands, errors };
+}
+
+function statFields(text: string | undefined): Map<string, string> {
+  return new Map((text ?? '').split(',').map((pair) => pair.split('=') as [string, string]));
 }
 
 /** A command as a short, readable line: quoted arguments, long ones cut. */

@@ -9,6 +9,11 @@ export {
   type RecordedCall,
   type RecordingPort,
 } from './recording-port.js';
+export {
+  type RedisClusterSet,
+  type StartRedisClusterOptions,
+  startRedisCluster,
+} from './redis-cluster-set.js';
 export type { RedisSource } from './redis-instance.js';
 export { type StartRedisOptions, startRedis } from './redis-launcher.js';
 export {
@@ -19,4 +24,9 @@ export {
   type RedisPortContractOptions,
   redisPortContract,
 } from './redis-port-contract.js';
+export {
+  type RedisSentinelSet,
+  type StartRedisSentinelOptions,
+  startRedisSentinel,
+} from './redis-sentinel-set.js';
 export { CommandAuditError, type RedisServer } from './redis-server.js';

@@ -87,6 +87,22 @@ async function findRedis(options: StartRedisOptions): Promise<RedisInstance> {
   throw new Error(noRedisMessage(tried));
 }
 
+/**
+ * The `redis-server` executable for a topology (Sentinel, Cluster): those need processes of
+ * their own, so neither `REDIS_URL` nor Docker can stand in.
+ */
+export function redisServerFor(what: string, configured: string | undefined): string {
+  const binary = findRedisServer(configured);
+  if (binary.path !== undefined) return binary.path;
+  throw new Error(
+    [
+      `${what} needs the redis-server executable (Redis >= 7), to start several processes on loopback ports.`,
+      `  redis-server: ${binary.reason}`,
+      'Install it, e.g. `apt-get install redis-server` (Debian/Ubuntu) or `brew install redis` (macOS), so it is on PATH, or pass `redisServerPath`.',
+    ].join('\n'),
+  );
+}
+
 function findRedisServer(
   configured: string | false | undefined,
 ): { path: string; reason?: never } | { path?: never; reason: string } {

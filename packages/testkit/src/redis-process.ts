@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -15,6 +15,12 @@ export interface RedisProcessOptions {
   readonly binary: string;
   /** Extra arguments after the testkit's own. */
   readonly args: readonly string[];
+  /**
+   * A config file for the server (needed by Sentinel, which rewrites it): written once into
+   * the server's temp dir and passed as the first argument. A restart keeps what the server
+   * wrote into it.
+   */
+  readonly config?: string;
   /** How long a start (or restart) may take (ms). */
   readonly startTimeout: number;
 }
@@ -125,6 +131,7 @@ export class RedisProcess implements RedisInstance {
     this.#unregister ??= registerExitCleanup(() => this.#killNow());
     this.#dir ??= await mkdtemp(join(tmpdir(), 'sess-redis-'));
     const args = [
+      ...(await this.#configFile(this.#dir)),
       '--save',
       '',
       '--appendonly',
@@ -189,6 +196,16 @@ export class RedisProcess implements RedisInstance {
       }
       throw error instanceof PortTakenError ? error : (exitError ?? error);
     }
+  }
+
+  /** The config file argument: written on the first launch only, so a restart keeps its rewrites. */
+  async #configFile(dir: string): Promise<string[]> {
+    if (this.#options.config === undefined) return [];
+    const path = join(dir, 'redis.conf');
+    await writeFile(path, this.#options.config, { flag: 'wx' }).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    });
+    return [path];
   }
 
   #startFailure(code: number | null, signal: NodeJS.Signals | null): Error {

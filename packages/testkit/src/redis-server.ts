@@ -10,6 +10,8 @@ export interface RedisServer {
   /** The redis-server process id, or undefined when the testkit owns no process (env, docker) or it is not running. */
   readonly pid: number | undefined;
   readonly source: RedisSource;
+  /** True between `pause()` and `resume()` (or a kill, restart or stop). */
+  readonly paused: boolean;
   /** Freezes the server (SIGSTOP): connections stay open, nothing is answered. */
   pause(): void;
   /** Lets a paused server go on (SIGCONT). */
@@ -72,6 +74,9 @@ export class LaunchedRedisServer implements RedisServer {
   get source(): RedisSource {
     return this.#instance.source;
   }
+  get paused(): boolean {
+    return this.#instance.paused;
+  }
 
   pause(): void {
     this.#instance.pause();
@@ -82,6 +87,10 @@ export class LaunchedRedisServer implements RedisServer {
   }
 
   async kill(): Promise<void> {
+    // The server's counters (admin commands, CROSSSLOT errors) die with it: read them first.
+    if (this.#audit && this.#instance.running && !this.#instance.paused) {
+      await this.#audit.report().catch(() => undefined);
+    }
     await this.#instance.kill();
     await this.#audit?.detach();
   }

@@ -98,6 +98,11 @@ export class RespConnection {
     return this.#closedError === undefined;
   }
 
+  /** Resolves once the socket is closed, whoever closed it. */
+  get closed(): Promise<void> {
+    return this.#closed;
+  }
+
   /** Sends one command; an error reply rejects with a `RespError`. */
   async call(args: readonly (string | number)[]): Promise<RespValue> {
     const [reply] = await this.pipeline([args]);

@@ -196,6 +196,18 @@ export function commandContract(ctx: ContractContext): void {
     expect(await port.send(cmd('EXISTS', [key], key))).toBe(0);
   });
 
+  portTest(
+    ctx,
+    'WAIT, routed by the key just written (not in its args), answers a count',
+    async (port, keys) => {
+      const key = keys.key('written');
+      await port.send(cmd('SET', [key], key, 'v'));
+      // `keys` carries the key only to route WAIT to the connection that took the write.
+      const acknowledged = await port.send({ command: 'WAIT', keys: [key], args: [0, 100] });
+      expect(typeof acknowledged).toBe('number');
+    },
+  );
+
   portTest(ctx, 'an error reply rejects with an Error (WRONGTYPE)', async (port, keys) => {
     const key = keys.key('string');
     await port.send(cmd('SET', [key], key, 'v'));
