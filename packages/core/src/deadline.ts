@@ -1,30 +1,96 @@
+import { setMaxListeners } from 'node:events';
 import { SessError } from './errors.js';
+
+/**
+ * Operations whose deadlines fall in the same window of this many ms share one timer and one
+ * AbortSignal. An AbortController and a timer of its own cost an operation about as much as
+ * the rest of the core's bookkeeping for a load (measured in bench/peers); shared, the cost per
+ * operation is a Set entry. A deadline is never early, and at most this much late.
+ */
+const WINDOW_MS = 10;
+
+interface Waiting {
+  readonly what: string;
+  readonly ms: number;
+  readonly reject: (error: SessError) => void;
+}
+
+/** The operations due in one window, their signal, and the timer that ends them. */
+class DeadlineWindow {
+  readonly controller = new AbortController();
+  readonly signal = this.controller.signal;
+  readonly waiting = new Set<Waiting>();
+  readonly timer: NodeJS.Timeout;
+
+  constructor(readonly key: number) {
+    // Every operation of the window may listen: no leak warning past the default ten.
+    setMaxListeners(0, this.signal);
+    this.timer = setTimeout(() => this.#end(), Math.max(0, key * WINDOW_MS - Date.now()));
+    // Only waiting operations keep the process alive, as a timer of their own would.
+    this.timer.unref();
+  }
+
+  add(entry: Waiting): void {
+    this.waiting.add(entry);
+    if (this.waiting.size === 1) this.timer.ref();
+  }
+
+  /** False when the deadline has passed already (the operation was rejected then). */
+  remove(entry: Waiting): boolean {
+    if (!this.waiting.delete(entry)) return false;
+    if (this.waiting.size === 0) this.timer.unref();
+    return true;
+  }
+
+  #end(): void {
+    windows.delete(this.key);
+    if (this.waiting.size === 0) return;
+    const late = [...this.waiting];
+    this.waiting.clear();
+    for (const entry of late) {
+      entry.reject(
+        new SessError('UNAVAILABLE', `${entry.what}: no answer from Redis within ${entry.ms} ms`),
+      );
+    }
+    this.controller.abort(new SessError('UNAVAILABLE', 'no answer from Redis within the deadline'));
+  }
+}
+
+const windows = new Map<number, DeadlineWindow>();
 
 /**
  * Runs `operation` with a deadline that holds whatever the client does: a client that never
  * answers (a paused server, a half-open socket) still yields `UNAVAILABLE` at `ms`. The signal
- * lets a port stop waiting too; the promise it returns is then abandoned, not awaited.
+ * lets a port stop waiting too; the promise it returns is then abandoned, not awaited. The
+ * signal may be shared with other operations due at about the same time.
  */
 export function withDeadline<T>(
   ms: number,
   what: string,
   operation: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const controller = new AbortController();
+  const key = Math.ceil((Date.now() + ms) / WINDOW_MS);
+  let window = windows.get(key);
+  if (window === undefined) {
+    window = new DeadlineWindow(key);
+    windows.set(key, window);
+  }
+  const due = window;
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      const error = new SessError('UNAVAILABLE', `${what}: no answer from Redis within ${ms} ms`);
-      controller.abort(error);
-      reject(error);
-    }, ms);
-    operation(controller.signal).then(
+    const entry: Waiting = { what, ms, reject };
+    due.add(entry);
+    let result: Promise<T>;
+    try {
+      result = operation(due.signal);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    result.then(
       (value) => {
-        clearTimeout(timer);
-        resolve(value);
+        if (due.remove(entry)) resolve(value);
       },
       (error: unknown) => {
-        clearTimeout(timer);
-        reject(toSessError(error, what));
+        if (due.remove(entry)) reject(toSessError(error, what));
       },
     );
   });

@@ -10,6 +10,8 @@
  * - `TOO_LARGE`: an attribute or the whole session exceeds its configured size limit.
  * - `LIMIT_REACHED`: `maxSessionsPerPrincipal` with `onLimit: 'reject'` refused a new session.
  * - `SESSION_GONE`: the operation needs a session that was destroyed, expired or revoked.
+ * - `NOT_REPLICATED`: with `waitForReplicas`, fewer replicas acknowledged a write in time than
+ *   asked for. The write stands on the master; a failover before it replicates may undo it.
  * - `CLOSED`: the store was closed.
  */
 export type SessErrorCode =
@@ -22,6 +24,7 @@ export type SessErrorCode =
   | 'TOO_LARGE'
   | 'LIMIT_REACHED'
   | 'SESSION_GONE'
+  | 'NOT_REPLICATED'
   | 'CLOSED';
 
 export class SessError extends Error {

@@ -1,5 +1,11 @@
 import type { CommandCall, RedisReply } from './redis-port.js';
-import { eventFields, parseEvent, type SessionEvent } from './session-events.js';
+import {
+  eventFields,
+  parseEvent,
+  SESSION_EVENT_TYPES,
+  type SessionEvent,
+  type SessionEventType,
+} from './session-events.js';
 
 /**
  * The entries of the event stream. An entry holds one event (`type`, `id`, `principal`, `at`,
@@ -56,11 +62,5 @@ export function parseEntry(fields: readonly RedisReply[]): SessionEvent[] | unde
 }
 
 function isEventType(type: string): boolean {
-  return (
-    type === 'created' ||
-    type === 'destroyed' ||
-    type === 'regenerated' ||
-    type === 'revoked' ||
-    type === 'expired'
-  );
+  return SESSION_EVENT_TYPES.includes(type as SessionEventType);
 }

@@ -1,4 +1,15 @@
+// Cleanup and session events
+export type { CleanerEvents, CleanerStats, CleanerTickReport } from './cleaner.js';
+export { Cleaner } from './cleaner.js';
+export type { CleanerOptions, ResolvedCleanerOptions } from './cleaner-options.js';
+// HTTP lifecycle (request → session → commit → Set-Cookie) and the Session API
+export { CookieSigner, type VerifiedValue } from './cookie-signer.js';
 export { isSessError, SessError, type SessErrorCode } from './errors.js';
+export { BATCH_ENTRY_TYPE, parseEntry } from './event-entry.js';
+export type { Subscription, SubscriptionStats } from './event-subscriber.js';
+export { SessHttpError } from './http-error.js';
+export type { HttpSessionOptions, SessionCookieOptions } from './http-options.js';
+export { createHttpSessions, HttpSessions } from './http-sessions.js';
 export { KeyLayout } from './key-layout.js';
 export {
   defineScript,
@@ -7,6 +18,13 @@ export {
   type ScriptEmulation,
 } from './lua-script.js';
 export { createMemoryPort, MemoryPort } from './memory-port.js';
+// Measurements (DESIGN §8): the observer interface and the figures read from Redis on demand
+export {
+  type OperationOutcome,
+  type SessionObserver,
+  STORE_OPERATIONS,
+  type StoreOperation,
+} from './observer.js';
 export type {
   CallOptions,
   CommandCall,
@@ -18,14 +36,52 @@ export type {
   ScriptCall,
 } from './redis-port.js';
 export { isScriptCall } from './redis-port.js';
+export { applyCommitHeaders, commitHeaders, type HeaderTarget } from './response-headers.js';
 export { jsonSerializer, type Serializer } from './serializer.js';
-export type { SessionEvent, SessionEventType } from './session-events.js';
+export {
+  type KeepAttributes,
+  RESERVED_SESSION_NAMES,
+  type Session,
+  type SessionApi,
+  type SessionData,
+  type SessionSummary,
+} from './session.js';
+export {
+  SESSION_EVENT_TYPES,
+  type SessionEvent,
+  type SessionEventType,
+} from './session-events.js';
 export { assertSessionId, isValidSessionId, newSessionId } from './session-id.js';
-export { SessionRecord, type SessionTimes } from './session-record.js';
+export { META as SESSION_META_FIELDS, SessionRecord, type SessionTimes } from './session-record.js';
+export type { CommitOutcome, SessionScope } from './session-scope.js';
 export {
   type CommitResult,
   createSessionStore,
   type RegenerateOptions,
   SessionStore,
 } from './session-store.js';
-export type { SessionStoreOptions } from './store-options.js';
+export {
+  type BucketFigures,
+  type EventGroupFigures,
+  type EventStreamFigures,
+  type ExpiryIndexFigures,
+  readEventStream,
+  readExpiryIndex,
+  StoreGauges,
+  type StoreGaugesOptions,
+} from './store-gauges.js';
+export type {
+  ReplicationShortfall,
+  SessionStoreOptions,
+  WaitForReplicasOptions,
+} from './store-options.js';
+export type {
+  BroadcastSubscribeOptions,
+  DeadLetter,
+  EventDelivery,
+  GroupSubscribeOptions,
+  SessionEventHandler,
+  SubscribeOptions,
+  SubscriptionErrorContext,
+} from './subscribe-options.js';
+export type { HttpRequestFacts, NodeRequestLike, TrustProxy } from './trust-proxy.js';

@@ -58,15 +58,6 @@ export interface SessionObserver {
   cleanerError?(error: SessError): void;
 }
 
-/** Every event type, for observers that want a zero for each up front. */
-export const SESSION_EVENT_TYPES: readonly SessionEventType[] = [
-  'created',
-  'destroyed',
-  'regenerated',
-  'revoked',
-  'expired',
-];
-
 /** Every store operation, for observers that want a zero for each up front. */
 export const STORE_OPERATIONS: readonly StoreOperation[] = [
   'load',

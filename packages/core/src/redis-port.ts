@@ -18,7 +18,10 @@ export interface CommandCall {
   readonly args: readonly RedisArg[];
   /**
    * The keys this command touches, each also present in `args`. A Cluster port routes by
-   * the first; a command with no keys may go to any master.
+   * the first; a command with no keys may go to any master. A command about a connection
+   * rather than a key may carry a key here that is not in `args`, only to be routed: sess
+   * sends `WAIT numreplicas timeout` with the key it just wrote, so that on a Cluster it
+   * reaches the node (and the connection) that took the write.
    */
   readonly keys: readonly string[];
 }

@@ -1,6 +1,15 @@
-import type { CommandCall, RedisReply } from './redis-port.js';
+import type { RedisReply } from './redis-port.js';
 
 export type SessionEventType = 'created' | 'destroyed' | 'regenerated' | 'revoked' | 'expired';
+
+/** Every event type (for readers that check what they parse, and observers that want a zero for each). */
+export const SESSION_EVENT_TYPES: readonly SessionEventType[] = [
+  'created',
+  'destroyed',
+  'regenerated',
+  'revoked',
+  'expired',
+];
 
 /** What happened to a session: emitted locally by the instance that did it, and written to the stream. */
 export interface SessionEvent {
@@ -30,12 +39,6 @@ export function eventFields(event: SessionEvent): string[] {
     if (value !== undefined) fields.push(name, String(value));
   }
   return fields;
-}
-
-/** `XADD stream MAXLEN ~ n * field value...`: approximate trimming keeps it O(1). */
-export function xaddEvent(stream: string, maxLength: number, event: SessionEvent): CommandCall {
-  const args: string[] = [stream, 'MAXLEN', '~', String(maxLength), '*', ...eventFields(event)];
-  return { command: 'XADD', keys: [stream], args };
 }
 
 /** Reads the fields of a stream entry (`[k, v, k, v...]`) back into an event. */

@@ -13,7 +13,6 @@ export const META = {
   expiresAt: '#e',
   principal: '#p',
   version: '#v',
-  expiring: '#x',
 } as const;
 
 const MAX_NAME_LENGTH = 200;

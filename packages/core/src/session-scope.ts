@@ -21,6 +21,9 @@ export interface CommitOutcome {
 
 const NOTHING: CommitOutcome = Object.freeze({ setCookie: [] });
 
+/** The queue of a scope nothing was asked of yet, shared: most requests never queue anything. */
+const IDLE: Promise<unknown> = Promise.resolve();
+
 /** How a request's scope was opened. */
 export interface ScopeStart {
   readonly options: ResolvedHttpOptions;
@@ -55,7 +58,7 @@ export class SessionScope implements SessionBackend {
   #acted = false;
   #committed = false;
   /** Session operations run one after another; the commit waits for those still running. */
-  #queue: Promise<unknown> = Promise.resolve();
+  #queue: Promise<unknown> = IDLE;
 
   constructor(start: ScopeStart) {
     this.#options = start.options;
@@ -190,7 +193,7 @@ export class SessionScope implements SessionBackend {
   async commit(): Promise<CommitOutcome> {
     if (this.#committed) return NOTHING;
     this.#committed = true;
-    await this.#queue.catch(() => {});
+    if (this.#queue !== IDLE) await this.#queue.catch(() => {});
     // Redis failed in this request and nothing succeeded since: there is nothing to tell the
     // browser, and writing now would only wait for a second deadline.
     if (this.#degraded && !this.#acted) return NOTHING;

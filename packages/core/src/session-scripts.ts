@@ -23,14 +23,15 @@ return 1`,
 
 /**
  * KEYS[1] session hash. ARGV: now, pexpireat, number of pairs n, n field/value pairs, then the
- * fields to delete. Writes only if the session is still alive and not being expired by the
- * cleaner, so a slow request can never bring back a destroyed or expired session.
+ * fields to delete. Writes only if the session is still alive: an expiry never moves back, so
+ * a slow request can never bring back a destroyed or expired session, nor one the cleaner is
+ * about to delete.
  * 1 = saved, 0 = gone.
  */
 export const saveScript = defineScript(
   'sess_save',
-  `local meta = redis.call('HMGET', KEYS[1], '#e', '#x')
-if not meta[1] or meta[2] or tonumber(meta[1]) <= tonumber(ARGV[1]) then return 0 end
+  `local expiresAt = redis.call('HGET', KEYS[1], '#e')
+if not expiresAt or tonumber(expiresAt) <= tonumber(ARGV[1]) then return 0 end
 local count = tonumber(ARGV[3])
 if count > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, 4, 3 + count * 2)) end
 if #ARGV > 3 + count * 2 then redis.call('HDEL', KEYS[1], unpack(ARGV, 4 + count * 2)) end
@@ -41,8 +42,8 @@ end
 return 1`,
   (call, keys, args) => {
     const key = keys[0] as string;
-    const [expiresAt, expiring] = call('HMGET', key, '#e', '#x') as (string | null)[];
-    if (expiresAt == null || expiring != null || Number(expiresAt) <= Number(args[0])) return 0;
+    const expiresAt = call('HGET', key, '#e') as string | null;
+    if (expiresAt === null || Number(expiresAt) <= Number(args[0])) return 0;
     const pairs = Number(args[2]);
     if (pairs > 0) call('HSET', key, ...args.slice(3, 3 + pairs * 2));
     if (args.length > 3 + pairs * 2) call('HDEL', key, ...args.slice(3 + pairs * 2));

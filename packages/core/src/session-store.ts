@@ -1,17 +1,23 @@
 import { EventEmitter } from 'node:events';
+import { Cleaner } from './cleaner.js';
 import { toSessError, withDeadline } from './deadline.js';
 import { SessError } from './errors.js';
+import { xaddEntry } from './event-entry.js';
+import { type Subscription, subscribeToEvents } from './event-subscriber.js';
 import { KeyLayout } from './key-layout.js';
+import { attachObserver, observeOperation, type StoreOperation } from './observer.js';
 import type { CommandCall, PortCall, RedisPort, RedisReply } from './redis-port.js';
-import { type SessionEvent, type SessionEventType, xaddEvent } from './session-events.js';
+import type { SessionEvent, SessionEventType } from './session-events.js';
 import { assertSessionId, newSessionId } from './session-id.js';
 import { expiryOf, META, SessionRecord, type SessionTimes } from './session-record.js';
 import { claimScript, createScript, saveScript, takeScript } from './session-scripts.js';
 import {
+  type ReplicationShortfall,
   type ResolvedStoreOptions,
   resolveStoreOptions,
   type SessionStoreOptions,
 } from './store-options.js';
+import type { SubscribeOptions } from './subscribe-options.js';
 
 /** What a commit did. `gone`: the session was destroyed or expired meanwhile, nothing was written. */
 export type CommitResult = 'created' | 'saved' | 'unchanged' | 'gone';
@@ -31,15 +37,32 @@ type LocalEvents = { [K in Exclude<SessionEventType, 'expired'>]: [SessionEvent]
  */
 export class SessionStore {
   readonly keys: KeyLayout;
+  /** This instance's expired-session cleaner (undefined with `cleaner: false`): stats, events, `runOnce()`. */
+  readonly cleaner: Cleaner | undefined;
   readonly #options: ResolvedStoreOptions;
   readonly #port: RedisPort;
   readonly #emitter = new EventEmitter<LocalEvents>();
+  readonly #subscriptions = new Set<Subscription>();
   #closed = false;
 
   constructor(options: SessionStoreOptions) {
     this.#options = resolveStoreOptions(options);
     this.#port = this.#options.port;
     this.keys = new KeyLayout(this.#options.prefix, this.#options.buckets);
+    const cleaner = this.#options.cleaner;
+    if (cleaner) {
+      this.cleaner = new Cleaner({
+        port: this.#port,
+        keys: this.keys,
+        options: cleaner,
+        grace: this.#options.grace,
+        operationTimeout: this.#options.operationTimeout,
+        eventStream: this.#options.eventStream,
+        now: this.#options.now,
+      });
+      this.cleaner.start();
+    }
+    if (this.#options.observer) attachObserver(this, this.#options.observer);
   }
 
   get options(): Readonly<ResolvedStoreOptions> {
@@ -83,7 +106,7 @@ export class SessionStore {
     return record;
   }
 
-  /** The session with this id, or null if there is none, or it expired or is being expired. */
+  /** The session with this id, or null if there is none or it expired (even if Redis still holds it). */
   async load(id: string): Promise<SessionRecord | null> {
     assertSessionId(id);
     const now = this.#options.now();
@@ -106,8 +129,10 @@ export class SessionStore {
       if (!options?.force && changes.set.size === 0) return 'unchanged';
       const times = this.#freshTimes(now);
       const event: SessionEvent = { type: 'created', id: record.id, at: now };
-      await this.#insert(record, times, changes, undefined, this.#eventCalls(event));
+      const acks: number[] = [];
+      await this.#insert(record, times, changes, undefined, this.#eventCalls(event), acks);
       this.#emit(event);
+      this.#settleReplication('create', [record.id], acks);
       return 'created';
     }
     const touchDue = now - record.lastAccessAt >= this.#options.touchInterval;
@@ -115,11 +140,14 @@ export class SessionStore {
     if (!dirty && !touchDue && !options?.force) return 'unchanged';
     if (record.expiresAt <= now) return 'gone';
 
-    const times: SessionTimes = { ...record.times, lastAccessAt: now };
+    // Without a touch due the expiry stays where it is: the save script alone, no index update
+    // (DESIGN §5: the bucket's ZADD only when the expiry moved).
+    const touch = touchDue || options?.force === true;
+    const times: SessionTimes = touch ? { ...record.times, lastAccessAt: now } : record.times;
     const expiresAt = expiryOf(times);
     const fields: string[] = [];
     for (const [name, text] of changes.set) fields.push(name, text);
-    fields.push(META.lastAccess, String(now), META.expiresAt, String(expiresAt));
+    if (touch) fields.push(META.lastAccess, String(now), META.expiresAt, String(expiresAt));
     const id = record.id;
     const calls: PortCall[] = [
       {
@@ -133,10 +161,10 @@ export class SessionStore {
           ...changes.removed,
         ],
       },
-      // XX: never re-adds an id the cleaner or a destroy already removed.
-      zadd(this.keys.bucketOf(id), expiresAt, id, 'XX'),
     ];
-    if (record.principal !== undefined) {
+    // XX: never re-adds an id the cleaner or a destroy already removed.
+    if (touch) calls.push(zadd(this.keys.bucketOf(id), expiresAt, id, 'XX'));
+    if (touch && record.principal !== undefined) {
       const index = this.keys.principal(record.principal);
       calls.push(zadd(index, expiresAt, id, 'XX'), {
         command: 'PEXPIREAT',
@@ -156,7 +184,8 @@ export class SessionStore {
     assertSessionId(id);
     if (typeof target !== 'string' && target.isNew) return false;
     const now = this.#options.now();
-    const [taken] = await this.#takeAll('destroy', [id]);
+    const acks: number[] = [];
+    const [taken] = await this.#takeAll('destroy', [id], acks);
     const principal = taken?.get(META.principal);
     await this.#batch('destroy', [
       ...this.#unindex(id, principal),
@@ -164,6 +193,7 @@ export class SessionStore {
     ]);
     if (!taken) return false;
     this.#emit({ type: 'destroyed', id, principal, at: now, reason });
+    this.#settleReplication('destroy', [id], acks);
     return true;
   }
 
@@ -187,8 +217,9 @@ export class SessionStore {
     const changes = next.changes(this.#options);
     const oldId = record.id;
     const extra: PortCall[] = [];
+    const acks: number[] = [];
     if (!record.isNew) {
-      const [taken] = await this.#takeAll('regenerate', [oldId]);
+      const [taken] = await this.#takeAll('regenerate', [oldId], acks);
       extra.push(...this.#unindex(oldId, taken?.get(META.principal)));
     }
     const event: SessionEvent = record.isNew
@@ -208,8 +239,10 @@ export class SessionStore {
           reason: options.principal ? 'sign-in' : undefined,
         };
     extra.push(...this.#eventCalls(event));
-    await this.#insert(next, times, changes, principal, extra);
+    await this.#insert(next, times, changes, principal, extra, acks);
     this.#emit(event);
+    if (record.isNew) this.#settleReplication('create', [next.id], acks);
+    else this.#settleReplication('regenerate', [oldId, next.id], acks);
     return next;
   }
 
@@ -234,7 +267,10 @@ export class SessionStore {
   async revokePrincipal(principal: string, options?: { except?: string }): Promise<number> {
     const now = this.#options.now();
     const ids = (await this.#principalIds(principal, now)).filter((id) => id !== options?.except);
-    return this.#revoke(ids, now, 'revoked');
+    const acks: number[] = [];
+    const revoked = await this.#revoke(ids, now, 'revoked', undefined, acks);
+    this.#settleReplication('revoke', ids, acks);
+    return revoked;
   }
 
   /** The exact number of live sessions: one ZCOUNT per bucket, in one round trip. */
@@ -251,10 +287,45 @@ export class SessionStore {
     return replies.reduce<number>((sum, reply) => sum + Number(reply), 0);
   }
 
-  /** Stops using the port. The port itself is closed by whoever created it. */
+  /**
+   * Subscribes to the session events of every instance, from the stream `<prefix>:{events}`.
+   * `group` mode: each event to one consumer of the group, acknowledged after the handler
+   * resolves. `broadcast` mode: every subscriber gets every event. Reads block on a connection
+   * of their own; resolves once events written from now on will be seen.
+   */
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    this.#assertOpen();
+    const stream = this.#options.eventStream;
+    const subscription = await subscribeToEvents(
+      {
+        port: this.#port,
+        stream: this.keys.events,
+        deadLetterStream: `${this.keys.events}:dead`,
+        maxLength: stream ? stream.maxLength : 100_000,
+        operationTimeout: this.#options.operationTimeout,
+        onClose: (closed) => this.#subscriptions.delete(closed),
+      },
+      options,
+    );
+    if (this.#closed) {
+      await subscription.close();
+      throw new SessError('CLOSED', 'the session store was closed');
+    }
+    this.#subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /**
+   * Stops the cleaner (giving its lease back) and closes this store's subscriptions. The port
+   * itself is closed by whoever created it.
+   */
   async close(): Promise<void> {
     this.#closed = true;
     this.#emitter.removeAllListeners();
+    await Promise.all([
+      this.cleaner?.stop(),
+      ...[...this.#subscriptions].map((subscription) => subscription.close()),
+    ]);
   }
 
   // ---- internals -------------------------------------------------------------------------
@@ -271,7 +342,7 @@ export class SessionStore {
   /** The XADD of an event, or nothing when the stream is switched off. */
   #eventCalls(event: SessionEvent): PortCall[] {
     const stream = this.#options.eventStream;
-    return stream ? [xaddEvent(this.keys.events, stream.maxLength, event)] : [];
+    return stream ? [xaddEntry(this.keys.events, stream.maxLength, [event])] : [];
   }
 
   /**
@@ -284,6 +355,7 @@ export class SessionStore {
     changes: { set: Map<string, string>; removed: string[] },
     principal: string | undefined,
     extra: PortCall[],
+    acks?: number[],
   ): Promise<void> {
     const now = times.lastAccessAt;
     const id = record.id;
@@ -322,22 +394,24 @@ export class SessionStore {
         args: [now, id, expiresAt, limit, policy, expiresAt],
       });
     }
-    calls.push(...extra);
+    const waits = acks ? this.#waitCalls([id]) : [];
+    calls.push(...extra, ...waits);
     const results = await this.#batch('create', calls);
+    if (waits.length > 0) acks?.push(...results.slice(-waits.length).map(Number));
     if (results[0] !== 1) {
       throw new SessError('REDIS_ERROR', 'create: a session with this id exists already');
     }
     if (principal !== undefined) {
       const claim = results[2] as RedisReply[];
       if (claim[0] === 0) {
-        await this.#revoke([id], now, 'destroyed', 'limit');
+        await this.#revoke([id], now, 'destroyed', 'limit', acks);
         throw new SessError(
           'LIMIT_REACHED',
           `principal has ${this.#options.maxSessionsPerPrincipal} sessions already (maxSessionsPerPrincipal)`,
         );
       }
       const evicted = claim.slice(1).map(String);
-      if (evicted.length > 0) await this.#revoke(evicted, now, 'revoked', 'limit');
+      if (evicted.length > 0) await this.#revoke(evicted, now, 'revoked', 'limit', acks);
     }
     record.committed(changes, times);
   }
@@ -361,9 +435,10 @@ export class SessionStore {
     now: number,
     type: 'revoked' | 'destroyed',
     reason?: string,
+    acks?: number[],
   ): Promise<number> {
     if (ids.length === 0) return 0;
-    const taken = await this.#takeAll(type === 'revoked' ? 'revoke' : 'destroy', ids);
+    const taken = await this.#takeAll(type === 'revoked' ? 'revoke' : 'destroy', ids, acks);
     const calls: PortCall[] = [];
     const events: SessionEvent[] = [];
     ids.forEach((id, i) => {
@@ -381,19 +456,72 @@ export class SessionStore {
     return events.length;
   }
 
-  /** Runs the take script on each id in one round trip; undefined where the session was gone. */
+  /**
+   * Runs the take script on each id in one round trip; undefined where the session was gone.
+   * With `acks`, waits for replication in the same round trip and adds what WAIT answered.
+   */
   async #takeAll(
-    what: string,
+    what: StoreOperation,
     ids: readonly string[],
+    acks?: number[],
   ): Promise<Array<Map<string, string> | undefined>> {
-    const replies = await this.#batch(
-      what,
-      ids.map((id) => ({ script: takeScript, keys: [this.keys.session(id)], args: [] })),
-    );
-    return replies.map((reply) => {
+    const waits = acks ? this.#waitCalls(ids) : [];
+    const replies = await this.#batch(what, [
+      ...ids.map((id) => ({ script: takeScript, keys: [this.keys.session(id)], args: [] })),
+      ...waits,
+    ]);
+    if (waits.length > 0) acks?.push(...replies.slice(ids.length).map(Number));
+    return replies.slice(0, ids.length).map((reply) => {
       const fields = toFieldMap(reply);
       return fields.size > 0 ? fields : undefined;
     });
+  }
+
+  /**
+   * `WAIT replicas timeoutMs` after the writes to `ids`' sessions (`waitForReplicas`), to go
+   * last in the same round trip. WAIT has no key: the session key only routes it (see
+   * `CommandCall.keys`) to the connection that took the write. On one connection (standalone,
+   * Sentinel) one WAIT covers every write before it; a Cluster port sends one to the node of
+   * each session.
+   */
+  #waitCalls(ids: readonly string[]): CommandCall[] {
+    const wait = this.#options.waitForReplicas;
+    if (!wait) return [];
+    const routed = this.#port.capabilities.cluster ? ids : ids.slice(0, 1);
+    return routed.map((id) => ({
+      command: 'WAIT',
+      keys: [this.keys.session(id)],
+      args: [wait.replicas, wait.timeoutMs],
+    }));
+  }
+
+  /** Fewer replicas than asked for acknowledged: told to `onShortfall`, or the operation fails. */
+  #settleReplication(
+    operation: ReplicationShortfall['operation'],
+    ids: readonly string[],
+    acks: readonly number[],
+  ): void {
+    const wait = this.#options.waitForReplicas;
+    if (!wait || acks.length === 0) return;
+    const acknowledged = Math.min(...acks);
+    if (acknowledged >= wait.replicas) return;
+    const shortfall: ReplicationShortfall = {
+      operation,
+      ids,
+      acknowledged,
+      replicas: wait.replicas,
+    };
+    if (wait.onShortfall) {
+      // A hook that throws must not turn a finished operation into a failed one.
+      try {
+        wait.onShortfall(shortfall);
+      } catch {}
+      return;
+    }
+    throw new SessError(
+      'NOT_REPLICATED',
+      `${operation}: ${acknowledged} of ${wait.replicas} replicas acknowledged within ${wait.timeoutMs} ms; the write stands on the master, and a failover before it replicates may undo it`,
+    );
   }
 
   #unindex(id: string, principal: string | undefined): PortCall[] {
@@ -409,7 +537,7 @@ export class SessionStore {
   #recordFrom(id: string, reply: RedisReply | Error, now: number): SessionRecord | null {
     const fields = toFieldMap(reply);
     const expiresAt = Number(fields.get(META.expiresAt));
-    if (fields.has(META.expiring) || !(expiresAt > now)) return null;
+    if (!(expiresAt > now)) return null;
     const stored = new Map<string, string>();
     for (const [name, value] of fields) if (!name.startsWith('#')) stored.set(name, value);
     return new SessionRecord(id, {
@@ -439,17 +567,22 @@ export class SessionStore {
     if (this.#closed) throw new SessError('CLOSED', 'the session store was closed');
   }
 
-  #call<T>(what: string, operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  #call<T>(what: StoreOperation, operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
     this.#assertOpen();
-    return withDeadline(this.#options.operationTimeout, what, operation);
+    const timed = () => withDeadline(this.#options.operationTimeout, what, operation);
+    const observer = this.#options.observer;
+    return observer ? observeOperation(observer, what, timed) : timed();
   }
 
   /** One round trip; a failed call fails the operation, since every call in it matters. */
-  async #batch(what: string, calls: PortCall[]): Promise<RedisReply[]> {
+  async #batch(what: StoreOperation, calls: PortCall[]): Promise<RedisReply[]> {
     if (calls.length === 0) return [];
-    const results = await this.#call(what, (signal) => this.#port.batch(calls, { signal }));
-    for (const result of results) if (result instanceof Error) throw toSessError(result, what);
-    return results as RedisReply[];
+    // The error check runs inside the call, so an error reply counts as the round trip's failure.
+    return this.#call(what, async (signal) => {
+      const results = await this.#port.batch(calls, { signal });
+      for (const result of results) if (result instanceof Error) throw toSessError(result, what);
+      return results as RedisReply[];
+    });
   }
 }
 

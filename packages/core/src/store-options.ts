@@ -1,6 +1,43 @@
+import {
+  type CleanerOptions,
+  type ResolvedCleanerOptions,
+  resolveCleanerOptions,
+} from './cleaner-options.js';
 import { SessError } from './errors.js';
+import type { SessionObserver } from './observer.js';
 import type { RedisPort } from './redis-port.js';
 import { jsonSerializer, type Serializer } from './serializer.js';
+
+/** A write that fewer replicas acknowledged in time than `waitForReplicas` asks for. */
+export interface ReplicationShortfall {
+  readonly operation: 'create' | 'regenerate' | 'destroy' | 'revoke';
+  /** The sessions the operation wrote (created, taken or revoked). */
+  readonly ids: readonly string[];
+  /** Replicas that acknowledged, the fewest of any node the operation wrote to. */
+  readonly acknowledged: number;
+  readonly replicas: number;
+}
+
+/**
+ * Wait for replication after the writes that matter most in a failover: a session that was
+ * created, regenerated (sign-in), destroyed (sign-out) or revoked. `WAIT replicas timeoutMs`
+ * goes in the same round trip, after the writes and outside any script.
+ */
+export interface WaitForReplicasOptions {
+  /** Replicas that must acknowledge each write (at least 1). */
+  replicas: number;
+  /**
+   * Longest wait for them (ms, at least 1, below `operationTimeout`). Keep it small (replicas
+   * on a LAN acknowledge within a millisecond or two): WAIT holds up the connection it runs on,
+   * so while fewer replicas answer than asked for, every command behind it waits too.
+   */
+  timeoutMs: number;
+  /**
+   * Told when fewer replicas acknowledged in time; the operation then succeeds as usual.
+   * @default undefined (the operation fails with `SessError('NOT_REPLICATED')` after its writes)
+   */
+  onShortfall?: (shortfall: ReplicationShortfall) => void;
+}
 
 export interface SessionStoreOptions {
   /** How sess talks to Redis: `@sess/node-redis`, the memory port, or your own. */
@@ -77,17 +114,44 @@ export interface SessionStoreOptions {
    */
   eventStream?: false | { maxLength?: number };
   /**
+   * The expired-session cleaner of this instance (DESIGN §6): only the instance holding the
+   * Redis lease works, so leaving it on everywhere costs about one command per instance per
+   * `leaseTtl − interval`. `false` switches it off here (another instance, or `sess cleanup`,
+   * does the work). See `CleanerOptions` for each setting's default.
+   * @default {} (on: interval 5 s, leaseTtl 30 s, batchSize 500, tickBudget 1 s, eventsPerEntry 50)
+   */
+  cleaner?: false | CleanerOptions;
+  /**
+   * Make create, regenerate, destroy and revoke wait until this many replicas have the write.
+   * Redis replicates asynchronously: without it, a write Redis acknowledged can be lost in a
+   * failover (a sign-out undone, a new session gone).
+   * @default undefined (no waiting)
+   */
+  waitForReplicas?: WaitForReplicasOptions;
+  /**
    * The clock, in ms since the epoch. Sessions use application time, not Redis time.
    * @default Date.now
    */
   now?: () => number;
+  /**
+   * Receives the store's measurements: latency and errors of each round trip, calls in flight,
+   * events written, cleaner ticks and leadership. `@sess/prometheus` provides one.
+   * @default undefined (nothing measured, nothing spent on it)
+   */
+  observer?: SessionObserver;
 }
 
 export type ResolvedStoreOptions = Required<
-  Omit<SessionStoreOptions, 'maxSessionsPerPrincipal' | 'eventStream'>
+  Omit<
+    SessionStoreOptions,
+    'maxSessionsPerPrincipal' | 'eventStream' | 'cleaner' | 'observer' | 'waitForReplicas'
+  >
 > & {
+  waitForReplicas: WaitForReplicasOptions | undefined;
   maxSessionsPerPrincipal: number | undefined;
   eventStream: false | { maxLength: number };
+  cleaner: false | ResolvedCleanerOptions;
+  observer: SessionObserver | undefined;
 };
 
 export function resolveStoreOptions(options: SessionStoreOptions): ResolvedStoreOptions {
@@ -116,7 +180,10 @@ export function resolveStoreOptions(options: SessionStoreOptions): ResolvedStore
       options.eventStream === false
         ? false
         : { maxLength: options.eventStream?.maxLength ?? 100_000 },
+    cleaner: resolveCleanerOptions(options.cleaner),
     now: options.now ?? Date.now,
+    waitForReplicas: options.waitForReplicas,
+    observer: options.observer,
   };
   if (typeof resolved.prefix !== 'string' || !/^[A-Za-z0-9_.:-]{1,64}$/.test(resolved.prefix)) {
     throw new SessError('INVALID_OPTION', 'prefix: 1 to 64 characters of [A-Za-z0-9_.:-]');
@@ -134,6 +201,18 @@ export function resolveStoreOptions(options: SessionStoreOptions): ResolvedStore
   }
   if (resolved.eventStream)
     positiveInteger('eventStream.maxLength', resolved.eventStream.maxLength);
+  const wait = resolved.waitForReplicas;
+  if (wait !== undefined) {
+    if (wait === null || typeof wait !== 'object') {
+      throw new SessError('INVALID_OPTION', 'waitForReplicas: expected { replicas, timeoutMs }');
+    }
+    positiveInteger('waitForReplicas.replicas', wait.replicas);
+    // WAIT 0 would wait forever; the store's deadline must leave room for the writes.
+    positiveInteger('waitForReplicas.timeoutMs', wait.timeoutMs, resolved.operationTimeout - 1);
+    if (wait.onShortfall !== undefined && typeof wait.onShortfall !== 'function') {
+      throw new SessError('INVALID_OPTION', 'waitForReplicas.onShortfall: expected a function');
+    }
+  }
   if (resolved.touchInterval >= resolved.idleTimeout) {
     throw new SessError('INVALID_OPTION', 'touchInterval: must be smaller than idleTimeout');
   }
@@ -143,6 +222,12 @@ export function resolveStoreOptions(options: SessionStoreOptions): ResolvedStore
   const serializer = resolved.serializer;
   if (typeof serializer?.parse !== 'function' || typeof serializer.stringify !== 'function') {
     throw new SessError('INVALID_OPTION', 'serializer: expected { stringify, parse }');
+  }
+  if (
+    resolved.observer !== undefined &&
+    (resolved.observer === null || typeof resolved.observer !== 'object')
+  ) {
+    throw new SessError('INVALID_OPTION', 'observer: expected an object (a SessionObserver)');
   }
   if (typeof resolved.now !== 'function') {
     throw new SessError('INVALID_OPTION', 'now: expected a function returning ms since the epoch');

@@ -32,11 +32,14 @@ describe('jsonSerializer', () => {
   it.each([
     ['a function', () => 1],
     ['undefined', undefined],
-    ['a cycle', (() => {
-      const a: Record<string, unknown> = {};
-      a.self = a;
-      return a;
-    })()],
+    [
+      'a cycle',
+      (() => {
+        const a: Record<string, unknown> = {};
+        a.self = a;
+        return a;
+      })(),
+    ],
     ['a bigint', 10n],
   ])('refuses %s with a typed error', (_, value) => {
     expect(() => jsonSerializer.stringify(value)).toThrow(

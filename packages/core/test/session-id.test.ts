@@ -28,6 +28,7 @@ describe('session ids', () => {
   });
 
   it('refuses what is not a string', () => {
-    for (const value of [undefined, null, 42, {}, ['a']]) expect(isValidSessionId(value)).toBe(false);
+    for (const value of [undefined, null, 42, {}, ['a']])
+      expect(isValidSessionId(value)).toBe(false);
   });
 });

@@ -47,7 +47,10 @@ describe('SessionRecord change detection', () => {
     const many = loaded({ a: 'x'.repeat(90), b: 'y'.repeat(90) });
     many.set('c', 'z'.repeat(90));
     expect(() => many.changes(limits)).toThrow(
-      expect.objectContaining({ code: 'TOO_LARGE', message: expect.stringContaining('maxSessionBytes') }),
+      expect.objectContaining({
+        code: 'TOO_LARGE',
+        message: expect.stringContaining('maxSessionBytes'),
+      }),
     );
   });
 

@@ -6,7 +6,7 @@ import { formatDuration, formatMoment, truncate } from '../format.js';
 import { renderPairs, renderTable } from '../text-table.js';
 import { withTimeout } from '../with-timeout.js';
 
-type SessionState = 'live' | 'expiring' | 'expired';
+type SessionState = 'live' | 'expired';
 
 /**
  * `sess inspect <id>`: the session hash as stored (HGETALL), its key's TTL and its expiry
@@ -64,11 +64,7 @@ export const inspectCommand: Command = async ({ args, connection, openStore }) =
     return value === undefined ? null : Number(value);
   };
   const expiresAt = number(M.expiresAt);
-  const state: SessionState = stored.has(M.expiring)
-    ? 'expiring'
-    : expiresAt !== null && expiresAt > now
-      ? 'live'
-      : 'expired';
+  const state: SessionState = expiresAt !== null && expiresAt > now ? 'live' : 'expired';
   const meta = {
     createdAt: number(M.created),
     lastAccessAt: number(M.lastAccess),
@@ -108,7 +104,6 @@ export const inspectCommand: Command = async ({ args, connection, openStore }) =
   const moment = (at: number | null) => (at === null ? '-' : formatMoment(at, now));
   const stateText = {
     live: 'live',
-    expiring: 'expiring: the cleaner is removing it (the store no longer loads it)',
     expired: 'expired: past its expiry, waiting for the cleaner (the store no longer loads it)',
   }[state];
   const indexText =
