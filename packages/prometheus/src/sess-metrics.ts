@@ -103,21 +103,19 @@ export class SessMetrics implements SessionObserver {
       collect: () => this.#collectLeaders(leader),
     });
 
-    const fromIndex = (
-      suffix: string,
-      help: string,
-      value: (figures: ExpiryIndexFigures) => number,
-      countsErrors = false,
-    ): void => {
-      const gauge: PrefixGauge = new Gauge({
-        name: name(suffix),
-        help,
-        labelNames: ['prefix'],
-        registers,
-        collect: () =>
-          this.#collectFigures(gauge, countsErrors, (gauges) => gauges.expiryIndex(), value),
-      });
-    };
+    // A gauge read from Redis at scrape time: `read` fetches the figures, `value` picks one.
+    const fromRedis =
+      <F>(read: (gauges: StoreGauges) => Promise<F>) =>
+      (suffix: string, help: string, value: (figures: F) => number, countsErrors = false): void => {
+        const gauge: PrefixGauge = new Gauge({
+          name: name(suffix),
+          help,
+          labelNames: ['prefix'],
+          registers,
+          collect: () => this.#collectFigures(gauge, countsErrors, read, value),
+        });
+      };
+    const fromIndex = fromRedis<ExpiryIndexFigures>((gauges) => gauges.expiryIndex());
     fromIndex(
       'active_sessions',
       'Live sessions in the expiry index, read from Redis (the same on every instance: aggregate with max).',
@@ -135,21 +133,7 @@ export class SessMetrics implements SessionObserver {
       (figures) => figures.lag / 1000,
     );
 
-    const fromStream = (
-      suffix: string,
-      help: string,
-      value: (figures: EventStreamFigures) => number,
-      countsErrors = false,
-    ): void => {
-      const gauge: PrefixGauge = new Gauge({
-        name: name(suffix),
-        help,
-        labelNames: ['prefix'],
-        registers,
-        collect: () =>
-          this.#collectFigures(gauge, countsErrors, (gauges) => gauges.eventStream(), value),
-      });
-    };
+    const fromStream = fromRedis<EventStreamFigures>((gauges) => gauges.eventStream());
     fromStream(
       'event_stream_length',
       'Entries in the session event stream (trimmed to about eventStream.maxLength).',
