@@ -1,0 +1,26 @@
+import { createServer } from 'node:http';
+import express from 'express';
+import { ROUTES, type StartApp } from '../app-contract.js';
+import { closeServer, listenOnLoopback } from '../listen.js';
+
+/** Express with no sessions: the ceiling the session stacks are measured against. */
+export const start: StartApp = async () => {
+  let visits = 0;
+  const app = express();
+  app.get(ROUTES.anon, (_req, res) => {
+    res.json({ user: null });
+  });
+  app.get(ROUTES.read, (_req, res) => {
+    res.json({ user: 'u1234567', theme: 'dark' });
+  });
+  app.post(ROUTES.write, (_req, res) => {
+    visits += 1;
+    res.json({ visits });
+  });
+  app.post(ROUTES.signIn, (_req, res) => {
+    res.json({ ok: true });
+  });
+  const server = createServer(app);
+  const port = await listenOnLoopback(server);
+  return { port, close: () => closeServer(server) };
+};

@@ -1,0 +1,59 @@
+import { createServer } from 'node:http';
+import { createSessionStore } from '@sess/core';
+import { session } from '@sess/express';
+import { createNodeRedisPort } from '@sess/node-redis';
+import express from 'express';
+import {
+  attributeNames,
+  nextUser,
+  ROUTES,
+  SECRET,
+  SESSION_ATTRIBUTES,
+  type StartApp,
+} from '../app-contract.js';
+import { closeServer, listenOnLoopback } from '../listen.js';
+import '../types/sess-session-data.js';
+
+/** Express with sess, as its README sets it up: default store options, a signing secret. */
+export const start: StartApp = async ({ redisUrl }) => {
+  const port = await createNodeRedisPort({ url: redisUrl });
+  const store = createSessionStore({ port });
+  const app = express();
+  app.use(session({ store, secrets: [SECRET] }));
+  app.get(ROUTES.anon, (req, res) => {
+    res.json({ user: req.session.user ?? null });
+  });
+  app.get(ROUTES.read, (req, res) => {
+    res.json({ user: req.session.user, theme: req.session.theme });
+  });
+  app.post(ROUTES.write, (req, res) => {
+    const visits = (req.session.visits ?? 0) + 1;
+    req.session.visits = visits;
+    res.json({ visits });
+  });
+  app.post(ROUTES.signIn, async (req, res) => {
+    await req.session.signIn(nextUser());
+    res.json({ ok: true });
+  });
+  app.post(ROUTES.setup, (req, res) => {
+    Object.assign(req.session, SESSION_ATTRIBUTES);
+    res.json({ ok: true });
+  });
+  app.post(ROUTES.attr, (req, res) => {
+    Reflect.set(req.session, String(req.query.name), 1);
+    res.json({ ok: true });
+  });
+  app.get(ROUTES.names, (req, res) => {
+    res.json(attributeNames(req.session));
+  });
+  const server = createServer(app);
+  const listening = await listenOnLoopback(server);
+  return {
+    port: listening,
+    close: async () => {
+      await closeServer(server);
+      await store.close();
+      await port.close();
+    },
+  };
+};

@@ -1,0 +1,54 @@
+import { createSessionStore } from '@sess/core';
+import { sessPlugin } from '@sess/fastify';
+import { createNodeRedisPort } from '@sess/node-redis';
+import Fastify from 'fastify';
+import {
+  attributeNames,
+  nextUser,
+  ROUTES,
+  SECRET,
+  SESSION_ATTRIBUTES,
+  type StartApp,
+} from '../app-contract.js';
+import { listenFastify } from '../listen-fastify.js';
+import '../types/sess-session-data.js';
+
+/** Fastify with sess, as its README sets it up: default store options, a signing secret. */
+export const start: StartApp = async ({ redisUrl }) => {
+  const port = await createNodeRedisPort({ url: redisUrl });
+  const store = createSessionStore({ port });
+  const app = Fastify();
+  await app.register(sessPlugin, { store, secrets: [SECRET] });
+  app.get(ROUTES.anon, async (request) => ({ user: request.session.user ?? null }));
+  app.get(ROUTES.read, async (request) => ({
+    user: request.session.user,
+    theme: request.session.theme,
+  }));
+  app.post(ROUTES.write, async (request) => {
+    const visits = (request.session.visits ?? 0) + 1;
+    request.session.visits = visits;
+    return { visits };
+  });
+  app.post(ROUTES.signIn, async (request) => {
+    await request.session.signIn(nextUser());
+    return { ok: true };
+  });
+  app.post(ROUTES.setup, async (request) => {
+    Object.assign(request.session, SESSION_ATTRIBUTES);
+    return { ok: true };
+  });
+  app.post<{ Querystring: { name: string } }>(ROUTES.attr, async (request) => {
+    Reflect.set(request.session, request.query.name, 1);
+    return { ok: true };
+  });
+  app.get(ROUTES.names, async (request) => attributeNames(request.session));
+  const running = await listenFastify(app);
+  return {
+    port: running.port,
+    close: async () => {
+      await running.close();
+      await store.close();
+      await port.close();
+    },
+  };
+};

@@ -1,0 +1,19 @@
+import Koa from 'koa';
+import { ROUTES, type StartApp } from '../app-contract.js';
+import { listenKoa } from '../listen-koa.js';
+
+/** Koa with no sessions: the ceiling the session stacks are measured against. */
+export const start: StartApp = async () => {
+  let visits = 0;
+  const app = new Koa();
+  app.use(async (ctx) => {
+    const route = `${ctx.method} ${ctx.path}`;
+    if (route === `GET ${ROUTES.anon}`) ctx.body = { user: null };
+    else if (route === `GET ${ROUTES.read}`) ctx.body = { user: 'u1234567', theme: 'dark' };
+    else if (route === `POST ${ROUTES.write}`) {
+      visits += 1;
+      ctx.body = { visits };
+    } else if (route === `POST ${ROUTES.signIn}`) ctx.body = { ok: true };
+  });
+  return listenKoa(app);
+};

@@ -1,0 +1,91 @@
+import { type BenchClient, createBenchClient } from './redis-client.js';
+
+/** What Redis ran while the monitor listened, split by who asked. */
+export interface MonitoredCommands {
+  /** Commands clients sent (a script call is one), by name. */
+  readonly sent: Record<string, number>;
+  /** Commands run inside scripts, by name. */
+  readonly inScripts: Record<string, number>;
+  /** The cleaner's own traffic (lease, due-session scans): not caused by requests. */
+  readonly background: number;
+}
+
+const MARKER = 'sess-bench-monitor-marker';
+
+/**
+ * Counts commands with MONITOR, which reports every command Redis runs, those run by scripts
+ * marked `[n lua]`. Used on short runs only: MONITOR slows Redis down.
+ */
+export class CommandMonitor {
+  readonly #monitor: BenchClient;
+  readonly #probe: BenchClient;
+  #sent: Record<string, number> = {};
+  #inScripts: Record<string, number> = {};
+  #background = 0;
+  #markerSeen: (() => void) | undefined;
+
+  private constructor(monitor: BenchClient, probe: BenchClient) {
+    this.#monitor = monitor;
+    this.#probe = probe;
+  }
+
+  static async start(url: string): Promise<CommandMonitor> {
+    const monitor = createBenchClient(url);
+    const probe = createBenchClient(url);
+    await Promise.all([monitor.connect(), probe.connect()]);
+    const instance = new CommandMonitor(monitor, probe);
+    await monitor.monitor((line) => instance.#record(String(line)));
+    return instance;
+  }
+
+  /** Clears the counts; call once nothing is in flight. */
+  async reset(): Promise<void> {
+    await this.#drain();
+    this.#sent = {};
+    this.#inScripts = {};
+    this.#background = 0;
+  }
+
+  /** The counts since the last reset, once Redis has reported everything it ran before now. */
+  async collect(): Promise<MonitoredCommands> {
+    await this.#drain();
+    return { sent: this.#sent, inScripts: this.#inScripts, background: this.#background };
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.#monitor.destroy(), this.#probe.close()]);
+  }
+
+  /** Redis feeds monitors in execution order: once the marker is seen, all before it was too. */
+  async #drain(): Promise<void> {
+    const seen = new Promise<void>((resolve) => {
+      this.#markerSeen = resolve;
+    });
+    await this.#probe.sendCommand(['ECHO', MARKER]);
+    await seen;
+  }
+
+  #record(line: string): void {
+    // 1795485212.197407 [0 127.0.0.1:56920] "hgetall" "sess:s:{...}"
+    const source = /^\S+ \[\d+ ([^\]]+)\] "([^"]+)"/.exec(line);
+    if (source === null) return;
+    const [, client, name] = source;
+    const command = (name ?? '').toUpperCase();
+    if (command === 'ECHO' && line.includes(MARKER)) {
+      this.#markerSeen?.();
+      this.#markerSeen = undefined;
+      return;
+    }
+    if (isBackground(command, line)) {
+      this.#background++;
+      return;
+    }
+    const counts = client === 'lua' ? this.#inScripts : this.#sent;
+    counts[command] = (counts[command] ?? 0) + 1;
+  }
+}
+
+/** sess' cleaner: its lease key, and the due-session scans only it sends. */
+function isBackground(command: string, line: string): boolean {
+  return command === 'ZRANGEBYSCORE' || line.includes('"sess:{cleaner}"');
+}

@@ -1,0 +1,201 @@
+import { CommandMonitor } from './command-monitor.js';
+import type { CpuPlan } from './cpu-pinning.js';
+import { createSessions } from './http-client.js';
+import type { LoadResult } from './ipc.js';
+import type { LoadGenerator } from './load-generator.js';
+import { CONCURRENT_WRITES, keptOfConcurrentWrites } from './lost-updates.js';
+import type { BenchOptions } from './options.js';
+import type { RedisCounters } from './redis-counters.js';
+import type { CommandCount, LostUpdateRun, ThroughputRun } from './results.js';
+import { SCENARIOS, type Scenario } from './scenarios.js';
+import { ServerProcess } from './server-process.js';
+import { type Framework, KINDS, type Kind, stackName } from './stacks.js';
+
+export interface FrameworkResults {
+  readonly throughput: ThroughputRun[];
+  readonly commands: CommandCount[];
+  readonly lostUpdates: LostUpdateRun[];
+}
+
+interface Context {
+  readonly options: BenchOptions;
+  readonly cpus: CpuPlan | undefined;
+  readonly redisUrl: string;
+  readonly counters: RedisCounters;
+  readonly load: LoadGenerator;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * The three stacks of one framework, each in its own process against the same Redis. Each
+ * scenario runs on bare, sess and the peer back to back, so their ratios come from the same
+ * minute of the same machine.
+ */
+export async function benchFramework(
+  framework: Framework,
+  context: Context,
+): Promise<FrameworkResults> {
+  const { options, redisUrl, log, cpus } = context;
+  const servers = new Map<Kind, ServerProcess>();
+  try {
+    for (const kind of KINDS) {
+      servers.set(
+        kind,
+        await ServerProcess.start({ framework, kind }, redisUrl, {
+          cpuProfileDir: options.cpuProfileDir,
+          cpus: cpus?.server,
+        }),
+      );
+    }
+    const server = (kind: Kind): ServerProcess => servers.get(kind) as ServerProcess;
+    // One session per connection. Bare sends sess' cookies, so its requests are as large.
+    const sessCookies = await createSessions(server('sess').url, options.connections);
+    const cookies: Record<Kind, string[]> = {
+      bare: sessCookies,
+      sess: sessCookies,
+      peer: await createSessions(server('peer').url, options.connections),
+    };
+
+    const throughput: ThroughputRun[] = [];
+    for (const scenario of SCENARIOS) {
+      const runs = await measureScenario(servers, scenario, cookies, context);
+      for (const run of runs) {
+        throughput.push(run);
+        log(
+          `${stackName(run.stack).padEnd(64)} ${scenario.id.padEnd(9)} ` +
+            `${run.rounds.map((round) => round.requestsPerSecond.toFixed(0).padStart(6)).join(' ')} req/s  ` +
+            `p99 ${run.load.latencyP99} ms  ${run.serverCpuPerRequest.toFixed(0)} µs CPU/req  ` +
+            `${run.executedPerRequest.toFixed(2)} cmds/req` +
+            (failures(run) > 0 ? `  (${failures(run)} failed)` : ''),
+        );
+      }
+    }
+
+    const commands: CommandCount[] = [];
+    const monitor = await CommandMonitor.start(redisUrl);
+    try {
+      for (const scenario of SCENARIOS) {
+        for (const kind of KINDS) {
+          commands.push(
+            await countCommands(server(kind), scenario, cookies[kind], monitor, context),
+          );
+        }
+      }
+    } finally {
+      await monitor.stop();
+    }
+
+    const lostUpdates: LostUpdateRun[] = [];
+    for (const kind of ['sess', 'peer'] as const) {
+      const kept: number[] = [];
+      for (let trial = 0; trial < options.lostUpdateTrials; trial++) {
+        kept.push(await keptOfConcurrentWrites(server(kind)));
+      }
+      lostUpdates.push({ stack: { framework, kind }, attempted: CONCURRENT_WRITES, kept });
+      log(
+        `${stackName({ framework, kind }).padEnd(70)} kept ${kept.join(', ')} of ${CONCURRENT_WRITES}`,
+      );
+    }
+    return { throughput, commands, lostUpdates };
+  } finally {
+    await Promise.all([...servers.values()].map((server) => server.stop()));
+  }
+}
+
+/**
+ * `rounds` runs of each stack, interleaved (bare, sess, peer, then sess, peer, bare...) so a
+ * slow minute of the machine hits all three; each stack warms up before its first run.
+ */
+async function measureScenario(
+  servers: ReadonlyMap<Kind, ServerProcess>,
+  scenario: Scenario,
+  cookies: Record<Kind, string[]>,
+  { options, counters, load }: Context,
+): Promise<ThroughputRun[]> {
+  const rounds = new Map<Kind, Array<{ load: LoadResult; executed: number; cpu: number }>>(
+    KINDS.map((kind) => [kind, []]),
+  );
+  for (let round = 0; round < options.rounds; round++) {
+    for (let i = 0; i < KINDS.length; i++) {
+      const kind = KINDS[(i + round) % KINDS.length] as Kind;
+      const server = servers.get(kind) as ServerProcess;
+      const job = {
+        url: server.url,
+        connections: options.connections,
+        requests: scenario.requests,
+        cookies: scenario.withSession ? cookies[kind] : [],
+      };
+      if (round === 0 && options.warmup > 0) await load.run({ ...job, duration: options.warmup });
+      const cpuBefore = await server.cpuMicros();
+      const before = await counters.commandsProcessed();
+      const result = await load.run({ ...job, duration: options.duration });
+      const after = await counters.commandsProcessed();
+      const cpuAfter = await server.cpuMicros();
+      const perRequest = (value: number) => (result.requests > 0 ? value / result.requests : 0);
+      // `after` includes the INFO that read `before`.
+      rounds.get(kind)?.push({
+        load: result,
+        executed: perRequest(after - before - 1),
+        cpu: perRequest(cpuAfter - cpuBefore),
+      });
+    }
+  }
+  return KINDS.map((kind) => {
+    const measured = rounds.get(kind) ?? [];
+    const byThroughput = [...measured].sort(
+      (a, b) => a.load.requestsPerSecond - b.load.requestsPerSecond,
+    );
+    const median = byThroughput[Math.floor(byThroughput.length / 2)];
+    if (median === undefined) throw new Error('no rounds');
+    return {
+      stack: (servers.get(kind) as ServerProcess).stack,
+      scenario: scenario.id,
+      load: median.load,
+      rounds: measured.map((entry) => entry.load),
+      serverCpuPerRequest: medianOf(measured.map((entry) => entry.cpu)),
+      executedPerRequest: medianOf(measured.map((entry) => entry.executed)),
+    };
+  });
+}
+
+function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+function failures(run: ThroughputRun): number {
+  return run.rounds.reduce((sum, round) => sum + round.non2xx + round.errors, 0);
+}
+
+async function countCommands(
+  server: ServerProcess,
+  scenario: Scenario,
+  cookies: readonly string[],
+  monitor: CommandMonitor,
+  { options, load }: Context,
+): Promise<CommandCount> {
+  await monitor.reset();
+  const result = await load.run({
+    url: server.url,
+    connections: Math.min(10, options.connections),
+    duration: 600,
+    amount: options.commandRequests,
+    requests: scenario.requests,
+    cookies: scenario.withSession ? cookies : [],
+  });
+  const counted = await monitor.collect();
+  const requests = result.requests;
+  const perRequest = (count: number) => (requests > 0 ? count / requests : 0);
+  const total = (counts: Record<string, number>) =>
+    Object.values(counts).reduce((sum, count) => sum + count, 0);
+  const sentMix: Record<string, number> = {};
+  for (const [name, count] of Object.entries(counted.sent)) sentMix[name] = perRequest(count);
+  return {
+    stack: server.stack,
+    scenario: scenario.id,
+    requests,
+    sentPerRequest: perRequest(total(counted.sent)),
+    inScriptsPerRequest: perRequest(total(counted.inScripts)),
+    sentMix,
+  };
+}

@@ -1,0 +1,119 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startRedis } from '@sess/testkit';
+import { pinProcess, planCpus } from './cpu-pinning.js';
+import { benchFramework } from './framework-bench.js';
+import { measureHeap } from './heap-bench.js';
+import { LoadGenerator } from './load-generator.js';
+import { describeMachine, installedVersions, sourceRevision } from './machine.js';
+import { MEMORY_STACKS, measureMemory } from './memory-bench.js';
+import { parseOptions } from './options.js';
+import { RedisCounters } from './redis-counters.js';
+import { renderMarkdown } from './report.js';
+import type {
+  BenchResults,
+  CommandCount,
+  HeapRun,
+  LostUpdateRun,
+  MemoryRun,
+  ThroughputRun,
+} from './results.js';
+
+const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function log(line: string): void {
+  console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2), PACKAGE_DIR);
+  const startedAt = new Date();
+  const cpus = options.pin ? planCpus() : undefined;
+  if (cpus !== undefined) pinProcess(process.pid, cpus.others);
+  const redis = await startRedis({ env: false });
+  if (cpus !== undefined && redis.pid !== undefined) pinProcess(redis.pid, cpus.others);
+  const load = LoadGenerator.start(cpus?.others);
+  const counters = await RedisCounters.connect(redis.url);
+  const throughput: ThroughputRun[] = [];
+  const commands: CommandCount[] = [];
+  const lostUpdates: LostUpdateRun[] = [];
+  const memory: MemoryRun[] = [];
+  const heap: HeapRun[] = [];
+  let redisServer = 'unknown';
+  try {
+    redisServer = await counters.serverVersion();
+    log(`redis-server ${redisServer} at ${redis.url}`);
+    log(
+      cpus === undefined
+        ? 'CPUs shared by everything (no pinning)'
+        : `servers on CPU ${cpus.server}; load generator, redis-server and the bench on CPU ${cpus.others}`,
+    );
+    for (const framework of options.frameworks) {
+      const results = await benchFramework(framework, {
+        options,
+        cpus,
+        redisUrl: redis.url,
+        counters,
+        load,
+        log,
+      });
+      throughput.push(...results.throughput);
+      commands.push(...results.commands);
+      lostUpdates.push(...results.lostUpdates);
+    }
+    if (options.memorySessions > 0) {
+      for (const entry of MEMORY_STACKS) {
+        const run = await measureMemory(entry, options.memorySessions, load, cpus);
+        memory.push(run);
+        log(`memory ${entry.label}: ${run.bytesPerSession.toFixed(0)} bytes per session`);
+      }
+    }
+    if (options.heapRequests > 0) {
+      for (const framework of options.heapFrameworks) {
+        heap.push(await measureHeap(framework, redis.url, options, load, cpus, log));
+      }
+    }
+  } finally {
+    await counters.close();
+    await load.stop();
+    await redis.stop();
+  }
+
+  const results: BenchResults = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    command: [
+      'npm run bench -w @sess/bench-peers',
+      ...(options.argv.length > 0 ? ['--', ...options.argv] : []),
+    ].join(' '),
+    settings: {
+      connections: options.connections,
+      duration: options.duration,
+      rounds: options.rounds,
+      warmup: options.warmup,
+      commandRequests: options.commandRequests,
+      cpus,
+    },
+    machine: describeMachine(redisServer),
+    revision: sourceRevision(PACKAGE_DIR),
+    versions: installedVersions(PACKAGE_DIR),
+    throughput,
+    commands,
+    lostUpdates,
+    memory,
+    heap,
+  };
+  await mkdir(dirname(options.jsonPath), { recursive: true });
+  await writeFile(options.jsonPath, `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(
+    options.markdownPath,
+    renderMarkdown(results, relative(dirname(options.markdownPath), options.jsonPath)),
+  );
+  log(`wrote ${options.markdownPath} and ${options.jsonPath}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

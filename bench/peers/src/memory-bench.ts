@@ -1,0 +1,115 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startRedis } from '@sess/testkit';
+import { ROUTES } from './app-contract.js';
+import { type CpuPlan, pinProcess } from './cpu-pinning.js';
+import { createSession } from './http-client.js';
+import type { LoadGenerator } from './load-generator.js';
+import { RedisCounters } from './redis-counters.js';
+import type { MemoryRun } from './results.js';
+import { ServerProcess } from './server-process.js';
+import type { Stack } from './stacks.js';
+
+/** The stores whose memory is compared; connect-redis twice, as each middleware fills it differently. */
+export const MEMORY_STACKS: ReadonlyArray<{ label: string; stack: Stack }> = [
+  { label: 'sess', stack: { framework: 'express', kind: 'sess' } },
+  { label: 'connect-redis (express-session)', stack: { framework: 'express', kind: 'peer' } },
+  { label: 'connect-redis (@fastify/session)', stack: { framework: 'fastify', kind: 'peer' } },
+  { label: 'koa-redis (koa-session)', stack: { framework: 'koa', kind: 'peer' } },
+];
+
+const SAMPLE_KEYS = 200;
+
+/**
+ * `used_memory` growth while a store gains `sessions` sessions holding the same five small
+ * attributes, created through the app (POST /setup) on a fresh redis-server, so nothing else
+ * shares the figure.
+ */
+export async function measureMemory(
+  entry: { label: string; stack: Stack },
+  sessions: number,
+  load: LoadGenerator,
+  cpus: CpuPlan | undefined,
+): Promise<MemoryRun> {
+  const redis = await startRedis({ env: false });
+  if (cpus !== undefined && redis.pid !== undefined) pinProcess(redis.pid, cpus.others);
+  let counters: RedisCounters | undefined;
+  let server: ServerProcess | undefined;
+  try {
+    counters = await RedisCounters.connect(redis.url);
+    server = await ServerProcess.start(entry.stack, redis.url, { cpus: cpus?.server });
+    // One session first: connections, loaded scripts and the like are not per-session costs.
+    await createSession(server.url);
+    await sleep(200);
+    const before = await counters.usedMemory();
+    const result = await load.run({
+      url: server.url,
+      connections: 50,
+      duration: 3600,
+      amount: sessions,
+      requests: [{ method: 'POST', path: ROUTES.setup, cookie: false }],
+      cookies: [],
+    });
+    if (result.non2xx + result.errors > 0) {
+      throw new Error(`${entry.label}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+    }
+    await sleep(500);
+    const after = await counters.usedMemory();
+    const created = result.requests;
+    const delta = after - before;
+    const parts =
+      entry.stack.kind === 'sess'
+        ? await sessParts(counters, created)
+        : { 'session key': await sampledKeyBytes(counters) };
+    return {
+      label: entry.label,
+      stack: entry.stack,
+      sessions: created,
+      usedMemoryDelta: delta,
+      bytesPerSession: delta / created,
+      parts,
+    };
+  } finally {
+    await server?.stop();
+    await counters?.close();
+    await redis.stop();
+  }
+}
+
+/** sess' keys per session: the hash (sampled), the expiry index and the event stream (whole). */
+async function sessParts(
+  counters: RedisCounters,
+  sessions: number,
+): Promise<Record<string, number>> {
+  let index = 0;
+  const ids: string[] = [];
+  for (let bucket = 0; bucket < 16; bucket++) {
+    const key = `sess:x:{${bucket}}`;
+    index += await counters.memoryUsage(key);
+    if (ids.length < SAMPLE_KEYS) {
+      const members = (await counters.send([
+        'ZRANGE',
+        key,
+        '0',
+        String(Math.ceil(SAMPLE_KEYS / 16)),
+      ])) as string[] | null;
+      ids.push(...(members ?? []));
+    }
+  }
+  let hashes = 0;
+  for (const id of ids) hashes += await counters.memoryUsage(`sess:s:{${id}}`);
+  return {
+    'session hash': ids.length > 0 ? hashes / ids.length : 0,
+    'expiry index': index / sessions,
+    'event stream': (await counters.memoryUsage('sess:{events}')) / sessions,
+  };
+}
+
+/** A peer's one key per session, sampled with RANDOMKEY. */
+async function sampledKeyBytes(counters: RedisCounters): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < SAMPLE_KEYS; i++) {
+    const key = (await counters.send(['RANDOMKEY'])) as string;
+    total += await counters.memoryUsage(key);
+  }
+  return total / SAMPLE_KEYS;
+}

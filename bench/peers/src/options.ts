@@ -1,0 +1,108 @@
+import { parseArgs } from 'node:util';
+import { FRAMEWORKS, type Framework, isFramework } from './stacks.js';
+
+export interface BenchOptions {
+  /** Seconds of each measured load run. */
+  readonly duration: number;
+  /** Measured runs per stack and scenario, interleaved with the other stacks'; the median counts. */
+  readonly rounds: number;
+  /** Seconds of load before each measured run, not counted. */
+  readonly warmup: number;
+  readonly connections: number;
+  readonly frameworks: readonly Framework[];
+  /** Requests of the command-count pass (MONITOR on) per stack and scenario. */
+  readonly commandRequests: number;
+  readonly lostUpdateTrials: number;
+  /** Sessions created for the memory figure; 0 skips it. */
+  readonly memorySessions: number;
+  /** Requests of the heap run on each sess stack in `heapFrameworks`; 0 skips it. */
+  readonly heapRequests: number;
+  readonly heapFrameworks: readonly Framework[];
+  /** Give each server a CPU of its own, the rest to everything else (when `taskset` works). */
+  readonly pin: boolean;
+  /** Write CPU profiles of the servers here (`--cpu-prof`). */
+  readonly cpuProfileDir: string | undefined;
+  /** Where RESULTS.md and the JSON go. */
+  readonly markdownPath: string;
+  readonly jsonPath: string;
+  /** The flags as given, for the reproduce line. */
+  readonly argv: readonly string[];
+}
+
+export const USAGE = `npm run bench -w @sess/bench-peers [-- options]
+  --duration <s>           seconds of each measured run (4)
+  --rounds <n>             measured runs per stack and scenario, interleaved; the median counts (5)
+  --warmup <s>             unmeasured seconds before a stack's first run of a scenario (2)
+  --connections <n>        concurrent connections of the load generator (50)
+  --frameworks <list>      express,fastify,koa
+  --command-requests <n>   requests per stack and scenario counted with MONITOR (2000)
+  --lost-update-trials <n> rounds of 50 concurrent attribute writes per stack (5)
+  --memory-sessions <n>    sessions created for the memory figure, 0 to skip (100000)
+  --heap-requests <n>      requests of the heap run, 0 to skip (1000000)
+  --heap-frameworks <list> sess stacks the heap run covers (express,fastify,koa)
+  --no-pin                 let servers, load generator and redis-server share all CPUs
+                           (default: each server on a CPU of its own, via taskset)
+  --cpu-prof <dir>         write V8 CPU profiles of every server into <dir>
+  --out <file>             the Markdown report (../RESULTS.md)
+  --json <file>            the JSON results (results/results.json)`;
+
+export function parseOptions(argv: readonly string[], packageDir: string): BenchOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      duration: { type: 'string', default: '4' },
+      rounds: { type: 'string', default: '5' },
+      warmup: { type: 'string', default: '2' },
+      connections: { type: 'string', default: '50' },
+      frameworks: { type: 'string', default: FRAMEWORKS.join(',') },
+      'command-requests': { type: 'string', default: '2000' },
+      'lost-update-trials': { type: 'string', default: '5' },
+      'memory-sessions': { type: 'string', default: '100000' },
+      'heap-requests': { type: 'string', default: '1000000' },
+      'heap-frameworks': { type: 'string', default: FRAMEWORKS.join(',') },
+      'no-pin': { type: 'boolean', default: false },
+      'cpu-prof': { type: 'string' },
+      out: { type: 'string', default: `${packageDir}/../RESULTS.md` },
+      json: { type: 'string', default: `${packageDir}/results/results.json` },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  return {
+    duration: positive('duration', values.duration),
+    rounds: positive('rounds', values.rounds),
+    warmup: positive('warmup', values.warmup, true),
+    connections: positive('connections', values.connections),
+    frameworks: frameworkList('frameworks', values.frameworks),
+    commandRequests: positive('command-requests', values['command-requests']),
+    lostUpdateTrials: positive('lost-update-trials', values['lost-update-trials']),
+    memorySessions: positive('memory-sessions', values['memory-sessions'], true),
+    heapRequests: positive('heap-requests', values['heap-requests'], true),
+    heapFrameworks: frameworkList('heap-frameworks', values['heap-frameworks']),
+    pin: !values['no-pin'],
+    cpuProfileDir: values['cpu-prof'],
+    markdownPath: values.out,
+    jsonPath: values.json,
+    argv,
+  };
+}
+
+function positive(name: string, text: string, zeroAllowed = false): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0 || (!zeroAllowed && value === 0)) {
+    throw new Error(`--${name}: expected a ${zeroAllowed ? 'non-negative' : 'positive'} number`);
+  }
+  return value;
+}
+
+function frameworkList(name: string, text: string): Framework[] {
+  const list = text.split(',').filter((entry) => entry.length > 0);
+  for (const entry of list) {
+    if (!isFramework(entry)) throw new Error(`--${name}: ${entry} is not one of ${FRAMEWORKS}`);
+  }
+  return list as Framework[];
+}

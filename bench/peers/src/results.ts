@@ -1,0 +1,80 @@
+import type { LoadResult } from './ipc.js';
+import type { Machine } from './machine.js';
+import type { ScenarioId } from './scenarios.js';
+import type { Stack } from './stacks.js';
+
+/** One measured load run of one stack on one scenario. */
+export interface ThroughputRun {
+  readonly stack: Stack;
+  readonly scenario: ScenarioId;
+  /** The round with the median requests per second. */
+  readonly load: LoadResult;
+  /** Every round, in the order they ran. */
+  readonly rounds: readonly LoadResult[];
+  /** CPU time of the server process per response (µs), median of the rounds. */
+  readonly serverCpuPerRequest: number;
+  /** `total_commands_processed` growth per response: scripts' inner commands and sess' cleaner included. */
+  readonly executedPerRequest: number;
+}
+
+/** The commands one request of a stack and scenario sends, counted with MONITOR. */
+export interface CommandCount {
+  readonly stack: Stack;
+  readonly scenario: ScenarioId;
+  readonly requests: number;
+  /** Commands sent by the request path (a script call is one). */
+  readonly sentPerRequest: number;
+  /** Commands the scripts ran, per request. */
+  readonly inScriptsPerRequest: number;
+  /** Sent commands by name, per request. */
+  readonly sentMix: Record<string, number>;
+}
+
+export interface LostUpdateRun {
+  readonly stack: Stack;
+  readonly attempted: number;
+  /** Attributes present afterwards, one figure per trial. */
+  readonly kept: readonly number[];
+}
+
+export interface MemoryRun {
+  readonly label: string;
+  readonly stack: Stack;
+  readonly sessions: number;
+  readonly usedMemoryDelta: number;
+  readonly bytesPerSession: number;
+  /** Where a session's bytes are, from MEMORY USAGE (sess: hash, expiry index, event stream). */
+  readonly parts: Record<string, number>;
+}
+
+export interface HeapRun {
+  readonly stack: Stack;
+  readonly requests: number;
+  readonly seconds: number;
+  readonly errors: number;
+  /** Heap in use after a full GC, after that many measured requests. */
+  readonly samples: ReadonlyArray<{ readonly afterRequests: number; readonly heapUsed: number }>;
+}
+
+export interface BenchResults {
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly command: string;
+  readonly settings: {
+    readonly connections: number;
+    readonly duration: number;
+    readonly rounds: number;
+    readonly warmup: number;
+    readonly commandRequests: number;
+    /** How CPUs were split (`taskset`), or undefined when everything shared them. */
+    readonly cpus: { readonly server: string; readonly others: string } | undefined;
+  };
+  readonly machine: Machine;
+  readonly revision: string;
+  readonly versions: Record<string, string>;
+  readonly throughput: readonly ThroughputRun[];
+  readonly commands: readonly CommandCount[];
+  readonly lostUpdates: readonly LostUpdateRun[];
+  readonly memory: readonly MemoryRun[];
+  readonly heap: readonly HeapRun[];
+}

@@ -1,0 +1,109 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { pinProcess } from './cpu-pinning.js';
+import type { ServerCommand, ServerReport } from './ipc.js';
+import { type Stack, stackName } from './stacks.js';
+
+const SERVER_MAIN = fileURLToPath(new URL('./server-main.js', import.meta.url));
+const START_TIMEOUT_MS = 20_000;
+
+export interface ServerProcessOptions {
+  /** Write a V8 CPU profile of the server into this directory when it exits. */
+  readonly cpuProfileDir?: string | undefined;
+  /** Run the server on these CPUs only (`taskset` list). */
+  readonly cpus?: string | undefined;
+}
+
+/** A benchmarked server in a process of its own (NODE_ENV=production, --expose-gc). */
+export class ServerProcess {
+  readonly stack: Stack;
+  readonly url: string;
+  readonly #child: ChildProcess;
+
+  private constructor(stack: Stack, child: ChildProcess, port: number) {
+    this.stack = stack;
+    this.#child = child;
+    this.url = `http://127.0.0.1:${port}`;
+  }
+
+  static async start(
+    stack: Stack,
+    redisUrl: string,
+    options: ServerProcessOptions = {},
+  ): Promise<ServerProcess> {
+    const execArgv = ['--expose-gc'];
+    if (options.cpuProfileDir !== undefined) {
+      execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
+    }
+    const child = fork(SERVER_MAIN, [stack.framework, stack.kind, redisUrl], {
+      execArgv,
+      env: { ...process.env, NODE_ENV: 'production' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    if (options.cpus !== undefined && child.pid !== undefined) pinProcess(child.pid, options.cpus);
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`${stackName(stack)}: no answer within ${START_TIMEOUT_MS} ms`));
+      }, START_TIMEOUT_MS);
+      const onExit = (code: number | null) => {
+        clearTimeout(timer);
+        reject(new Error(`${stackName(stack)}: exited (${code}) before listening`));
+      };
+      child.once('exit', onExit);
+      child.on('message', function onMessage(message: ServerReport) {
+        if (message.type === 'listening') {
+          resolve(message.port);
+        } else if (message.type === 'failed') {
+          reject(new Error(`${stackName(stack)}: ${message.message}`));
+        } else {
+          return;
+        }
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        child.off('message', onMessage);
+      });
+    });
+    return new ServerProcess(stack, child, port);
+  }
+
+  /** Heap in use after a full collection, in bytes. */
+  async heapUsed(): Promise<number> {
+    const reply = await this.#ask({ type: 'heap' }, 'heap');
+    return reply.heapUsed;
+  }
+
+  /** CPU time the server process has used so far (user + system), in microseconds. */
+  async cpuMicros(): Promise<number> {
+    const reply = await this.#ask({ type: 'cpu' }, 'cpu');
+    return reply.micros;
+  }
+
+  #ask<T extends ServerReport['type']>(
+    command: ServerCommand,
+    answer: T,
+  ): Promise<Extract<ServerReport, { type: T }>> {
+    const child = this.#child;
+    return new Promise((resolve, reject) => {
+      const onExit = () => reject(new Error(`${stackName(this.stack)} exited`));
+      child.once('exit', onExit);
+      child.on('message', function onMessage(message: ServerReport) {
+        if (message.type !== answer) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(message as Extract<ServerReport, { type: T }>);
+      });
+      child.send(command);
+    });
+  }
+
+  /** Closes the app and its Redis connections, then waits for the process to end. */
+  async stop(): Promise<void> {
+    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.#child.once('exit', () => resolve()));
+    const timer = setTimeout(() => this.#child.kill('SIGKILL'), 10_000);
+    this.#child.send({ type: 'close' } satisfies ServerCommand);
+    await exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,51 @@
+export const FRAMEWORKS = ['express', 'fastify', 'koa'] as const;
+export type Framework = (typeof FRAMEWORKS)[number];
+
+/** `bare`: no sessions; `sess`; `peer`: the session library people use with that framework today. */
+export const KINDS = ['bare', 'sess', 'peer'] as const;
+export type Kind = (typeof KINDS)[number];
+
+export interface Stack {
+  readonly framework: Framework;
+  readonly kind: Kind;
+}
+
+export function isFramework(value: unknown): value is Framework {
+  return (FRAMEWORKS as readonly unknown[]).includes(value);
+}
+
+export function isKind(value: unknown): value is Kind {
+  return (KINDS as readonly unknown[]).includes(value);
+}
+
+/** The module in `apps/` that serves a stack. */
+export function appModule(stack: Stack): string {
+  return `./apps/${stack.framework}-${stack.kind}.js`;
+}
+
+const FRAMEWORK_NAMES: Record<Framework, string> = {
+  express: 'Express',
+  fastify: 'Fastify',
+  koa: 'Koa',
+};
+
+const PEER_NAMES: Record<Framework, string> = {
+  express: 'express-session + connect-redis',
+  fastify: '@fastify/session + @fastify/cookie + connect-redis',
+  koa: 'koa-session + koa-redis',
+};
+
+export function frameworkName(framework: Framework): string {
+  return FRAMEWORK_NAMES[framework];
+}
+
+export function peerName(framework: Framework): string {
+  return PEER_NAMES[framework];
+}
+
+export function stackName(stack: Stack): string {
+  const framework = frameworkName(stack.framework);
+  if (stack.kind === 'bare') return `${framework} (no sessions)`;
+  if (stack.kind === 'sess') return `${framework} + sess`;
+  return `${framework} + ${peerName(stack.framework)}`;
+}

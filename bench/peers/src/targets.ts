@@ -1,0 +1,188 @@
+import type { BenchResults, HeapRun } from './results.js';
+import type { ScenarioId } from './scenarios.js';
+import { type Framework, frameworkName, type Kind, peerName } from './stacks.js';
+
+export interface TargetCheck {
+  readonly target: string;
+  readonly measured: string;
+  /** undefined: that part was not run. */
+  readonly met: boolean | undefined;
+}
+
+/** A heap run "does not grow" when the second half adds less than this, after full GCs. */
+export const HEAP_NOISE_BYTES = 1024 * 1024;
+
+export function requestsPerSecond(
+  results: BenchResults,
+  framework: Framework,
+  kind: Kind,
+  scenario: ScenarioId,
+): number | undefined {
+  return results.throughput.find(
+    (run) =>
+      run.stack.framework === framework && run.stack.kind === kind && run.scenario === scenario,
+  )?.load.requestsPerSecond;
+}
+
+export function ratio(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || b === undefined || b === 0 ? undefined : a / b;
+}
+
+/** Server CPU per request of `b` over that of `a`: how many of a's requests one core serves per b's. */
+export function cpuRatio(
+  results: BenchResults,
+  framework: Framework,
+  a: Kind,
+  b: Kind,
+  scenario: ScenarioId,
+): number | undefined {
+  const cpu = (kind: Kind) =>
+    results.throughput.find(
+      (run) =>
+        run.stack.framework === framework && run.stack.kind === kind && run.scenario === scenario,
+    )?.serverCpuPerRequest;
+  return ratio(cpu(b), cpu(a));
+}
+
+export function sentPerRequest(
+  results: BenchResults,
+  framework: Framework,
+  kind: Kind,
+  scenario: ScenarioId,
+): number | undefined {
+  return results.commands.find(
+    (count) =>
+      count.stack.framework === framework &&
+      count.stack.kind === kind &&
+      count.scenario === scenario,
+  )?.sentPerRequest;
+}
+
+/** Growth of the heap over the run's second half, and over the whole run. */
+export function heapGrowth(run: HeapRun): { secondHalf: number; whole: number } {
+  const samples = run.samples;
+  const first = samples[0]?.heapUsed ?? 0;
+  const middle = samples[Math.floor((samples.length - 1) / 2)]?.heapUsed ?? first;
+  const last = samples[samples.length - 1]?.heapUsed ?? first;
+  return { secondHalf: last - middle, whole: last - first };
+}
+
+const fixed = (value: number | undefined, digits = 2) =>
+  value === undefined ? 'not run' : value.toFixed(digits);
+
+export function checkTargets(results: BenchResults): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const frameworks = [...new Set(results.throughput.map((run) => run.stack.framework))];
+
+  const readTargets: Array<[Framework, number]> = [
+    ['fastify', 1.5],
+    ['express', 1.3],
+    ['koa', 1.5],
+  ];
+  for (const [framework, minimum] of readTargets) {
+    if (!frameworks.includes(framework)) continue;
+    const value = ratio(
+      requestsPerSecond(results, framework, 'sess', 'read'),
+      requestsPerSecond(results, framework, 'peer', 'read'),
+    );
+    checks.push({
+      target: `${frameworkName(framework)}, read: sess ≥ ${minimum}× ${peerName(framework)}`,
+      measured: `${fixed(value)}× (server CPU per request: ${fixed(cpuRatio(results, framework, 'sess', 'peer', 'read'))}×)`,
+      met: value === undefined ? undefined : value >= minimum,
+    });
+    if (framework === 'fastify') {
+      const bare = ratio(
+        requestsPerSecond(results, framework, 'sess', 'read'),
+        requestsPerSecond(results, framework, 'bare', 'read'),
+      );
+      checks.push({
+        target: 'Fastify, read: sess ≥ 0.75× bare Fastify',
+        measured: `${fixed(bare)}× (server CPU per request: ${fixed(cpuRatio(results, framework, 'sess', 'bare', 'read'))}×)`,
+        met: bare === undefined ? undefined : bare >= 0.75,
+      });
+    }
+  }
+  for (const scenario of ['write', 'sign-in'] as const) {
+    for (const framework of frameworks) {
+      const value = ratio(
+        requestsPerSecond(results, framework, 'sess', scenario),
+        requestsPerSecond(results, framework, 'peer', scenario),
+      );
+      checks.push({
+        target: `${frameworkName(framework)}, ${scenario}: sess ahead of ${peerName(framework)}`,
+        measured: `${fixed(value)}× (server CPU per request: ${fixed(cpuRatio(results, framework, 'sess', 'peer', scenario))}×)`,
+        met: value === undefined ? undefined : value > 1,
+      });
+    }
+  }
+
+  const commandLimits: Array<[ScenarioId, number, string]> = [
+    ['anonymous', 0, '0'],
+    ['read', 1.05, '≤ 1.05'],
+    ['write', 2, '≤ 2'],
+  ];
+  for (const [scenario, limit, text] of commandLimits) {
+    const values = frameworks.map((framework) =>
+      sentPerRequest(results, framework, 'sess', scenario),
+    );
+    const known = values.filter((value): value is number => value !== undefined);
+    const worst = known.length > 0 ? Math.max(...known) : undefined;
+    checks.push({
+      target: `Redis commands per request, ${scenario}: ${text}`,
+      measured:
+        known.length > 0 ? `${fixed(worst, 3)} (worst of ${known.length} adapters)` : 'not run',
+      met: worst === undefined ? undefined : worst <= limit,
+    });
+  }
+
+  const sessLost = results.lostUpdates.filter((run) => run.stack.kind === 'sess');
+  const worstKept = sessLost.flatMap((run) => run.kept.map((kept) => run.attempted - kept));
+  checks.push({
+    target: 'Lost updates: 0 of 50 concurrent attribute writes',
+    measured:
+      worstKept.length > 0
+        ? `${Math.max(...worstKept)} lost (worst of ${worstKept.length} trials)`
+        : 'not run',
+    met: worstKept.length > 0 ? Math.max(...worstKept) === 0 : undefined,
+  });
+
+  const sess = results.memory.find((run) => run.stack.kind === 'sess');
+  const connectRedis = results.memory.find(
+    (run) => run.stack.kind === 'peer' && run.stack.framework === 'express',
+  );
+  const memoryRatio = ratio(sess?.bytesPerSession, connectRedis?.bytesPerSession);
+  const stream = sess?.parts['event stream'] ?? 0;
+  const withoutStream = ratio(
+    sess === undefined ? undefined : sess.bytesPerSession - stream,
+    connectRedis?.bytesPerSession,
+  );
+  checks.push({
+    target: 'Redis memory per session ≤ 1.3× connect-redis',
+    measured:
+      memoryRatio === undefined
+        ? 'not run'
+        : `${fixed(memoryRatio)}× (${sess?.bytesPerSession.toFixed(0)} vs ${connectRedis?.bytesPerSession.toFixed(0)} bytes); ${fixed(withoutStream)}× without the event stream (${stream.toFixed(0)} bytes per session here, a log capped at 100,000 entries whatever the number of sessions)`,
+    met: memoryRatio === undefined ? undefined : memoryRatio <= 1.3,
+  });
+
+  if (results.heap.length === 0) {
+    checks.push({
+      target: 'No heap growth over 1,000,000 requests',
+      measured: 'not run',
+      met: undefined,
+    });
+  }
+  for (const run of results.heap) {
+    const growth = heapGrowth(run);
+    checks.push({
+      target: `No heap growth beyond noise over ${run.requests.toLocaleString('en-US')} requests (${frameworkName(run.stack.framework)} + sess)`,
+      measured: `${mib(growth.secondHalf)} over the second half, ${mib(growth.whole)} over the run`,
+      met: growth.secondHalf < HEAP_NOISE_BYTES && run.requests >= 1_000_000,
+    });
+  }
+  return checks;
+}
+
+export function mib(bytes: number): string {
+  return `${bytes >= 0 ? '+' : '−'}${(Math.abs(bytes) / 2 ** 20).toFixed(2)} MiB`;
+}

@@ -1,0 +1,12 @@
+// The attributes the bench's sess apps use, typed once for the three adapters.
+declare module '@sess/core' {
+  interface SessionData {
+    user: string;
+    role: string;
+    locale: string;
+    theme: string;
+    visits: number;
+  }
+}
+
+export {};
