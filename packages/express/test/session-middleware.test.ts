@@ -29,7 +29,7 @@ async function serve(app: Express): Promise<string> {
 }
 
 beforeAll(async () => {
-  redis = await startRedis();
+  redis = await startRedis({ audit: true });
   port = await createNodeRedisPort({ url: redis.url });
 });
 

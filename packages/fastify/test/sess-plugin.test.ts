@@ -32,7 +32,7 @@ async function app(options: { maxAttributeBytes?: number } = {}): Promise<Fastif
 }
 
 beforeAll(async () => {
-  redis = await startRedis();
+  redis = await startRedis({ audit: true });
   port = await createNodeRedisPort({ url: redis.url });
 });
 

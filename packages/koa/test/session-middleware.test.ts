@@ -36,7 +36,7 @@ async function serve(app: Koa): Promise<string> {
 }
 
 beforeAll(async () => {
-  redis = await startRedis();
+  redis = await startRedis({ audit: true });
   port = await createNodeRedisPort({ url: redis.url });
 });
 

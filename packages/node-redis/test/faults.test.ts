@@ -10,7 +10,7 @@ let port: NodeRedisPort;
 let connectionErrors: Error[];
 
 beforeEach(async () => {
-  server = await startRedis({ env: false });
+  server = await startRedis({ env: false, audit: true });
   connectionErrors = [];
   port = await createNodeRedisPort({
     url: server.url,

@@ -8,7 +8,7 @@ import { uniqueKey } from './support/lua.js';
 let server: RedisServer;
 
 beforeAll(async () => {
-  server = await startRedis({ env: false });
+  server = await startRedis({ env: false, audit: true });
 });
 
 afterAll(async () => {

@@ -401,7 +401,7 @@ export function adapterSuite(framework: string, startApp: StartApp): void {
       let anonymousCookie: string;
 
       beforeAll(async () => {
-        frozen = await startRedis();
+        frozen = await startRedis({ audit: true });
         frozenPort = await createNodeRedisPort({ url: frozen.url, onError: () => {} });
         const sessions = createSessionStore({ port: frozenPort, operationTimeout: deadline });
         failing = await startApp({ store: sessions, onUnavailable: 'fail' }, routes());
