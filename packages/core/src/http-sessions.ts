@@ -35,6 +35,11 @@ export class HttpSessions {
     this.#trust = compileTrustProxy(this.#options.trustProxy);
   }
 
+  /** `options` itself when it is an `HttpSessions` already, else a new one: what adapters accept. */
+  static from(options: HttpSessionOptions | HttpSessions): HttpSessions {
+    return options instanceof HttpSessions ? options : new HttpSessions(options);
+  }
+
   get store(): SessionStore {
     return this.#options.store;
   }

@@ -134,6 +134,21 @@ export class SessionRecord {
   }
 
   /**
+   * Whether a commit has anything to write: stops at the first attribute that differs from its
+   * stored form, and checks no size limit (`changes` does, when there is something to write).
+   */
+  hasChanges(): boolean {
+    for (const [name, value] of this.#live) {
+      if (value === undefined) {
+        if (this.#stored.has(name)) return true;
+      } else if (this.#stored.get(name) !== this.#serializer.stringify(value)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * What a commit must write: attributes whose serialized form differs from the stored one,
    * and attributes removed. Also checks the size limits, before anything is sent.
    */

@@ -216,18 +216,52 @@ export class SessionScope implements SessionBackend {
       this.#record = null;
       return NOTHING;
     }
+    return this.#cookieAfter(record, result === 'created', expiresBefore);
+  }
+
+  /**
+   * The commit's outcome at once, when it needs no Redis call: the request did nothing to its
+   * session, or only read it with no touch due (most requests). Undefined when `commit()` has
+   * work to do. Lets an adapter send the response without waiting a turn of the event loop.
+   */
+  commitAtOnce(): CommitOutcome | undefined {
+    if (this.#committed) return NOTHING;
+    // An operation ran (sign-in, sign-out...): `commit()` waits for it and decides.
+    if (this.#queue !== IDLE) return undefined;
+    const record = this.#record;
+    if (record !== null && !this.#degraded) {
+      try {
+        if (this.#options.store.needsCommit(record)) return undefined;
+      } catch {
+        return undefined; // `commit()` reports it
+      }
+    }
+    this.#committed = true;
+    // Degraded: `commit()` would write nothing either (see there).
+    if (this.#degraded) return NOTHING;
+    return record === null
+      ? this.#clearIfEnded()
+      : this.#cookieAfter(record, false, record.expiresAt);
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  /** The cookie to send once `record` is committed: only when the browser must learn something. */
+  #cookieAfter(
+    record: SessionRecord,
+    created: boolean,
+    expiresBefore: number | undefined,
+  ): CommitOutcome {
     if (record.isNew) return this.#clearIfEnded(); // nothing was written, nothing created
     const send =
-      result === 'created' ||
+      created ||
       this.#rotated ||
       this.#incoming.stale ||
       (this.#cookie.persistent && record.expiresAt !== expiresBefore);
     if (!send) return NOTHING;
-    const now = store.options.now();
+    const now = this.#options.store.options.now();
     return this.#outcome(this.#cookie.serialize(record.id, this.#secure, record.expiresAt, now));
   }
-
-  // ---- internals ----------------------------------------------------------------------------
 
   #clearIfEnded(): CommitOutcome {
     return this.#ended && this.#incoming.present

@@ -117,6 +117,17 @@ export class SessionStore {
   }
 
   /**
+   * Whether `commit(record)` would send anything: an attribute changed, a touch is due, or a new
+   * session has attributes. No Redis call; lets a request with nothing to save finish at once.
+   */
+  needsCommit(record: SessionRecord): boolean {
+    if (record.hasChanges()) return true;
+    return (
+      !record.isNew && this.#options.now() - record.lastAccessAt >= this.#options.touchInterval
+    );
+  }
+
+  /**
    * Writes what changed: the attributes whose serialized form differs from what was loaded,
    * the removed ones, and the new expiry if a touch is due. Nothing changed and no touch due
    * costs nothing. Never recreates a session that was destroyed or expired meanwhile.

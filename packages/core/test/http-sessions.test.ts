@@ -135,6 +135,55 @@ describe('HttpSessions: what a request costs and which cookie it sends', () => {
     expect(refreshed.expires?.getTime()).toBe(Math.floor((now + 10_000) / 1000) * 1000);
   });
 
+  it('a browser-session cookie is not sent again when a touch moves the expiry', async () => {
+    let now = Date.now();
+    const http = sessions(
+      { cookie: { persistent: false } },
+      { now: () => now, touchInterval: 1_000, idleTimeout: 10_000 },
+    );
+    const { id, cookie } = await created(http);
+    now += 2_000;
+    const due = await http.open({ cookie });
+    due.session.counter;
+    port.trips = 0;
+    expect(await due.commit()).toEqual({ setCookie: [] });
+    expect(port.trips).toBe(1); // the touch was written...
+    expect((await store.load(id))?.expiresAt).toBe(now + 10_000); // ...and moved the expiry
+  });
+
+  it('cacheControl: false sends the cookie without Cache-Control', async () => {
+    const http = sessions({ cacheControl: false });
+    const scope = await http.open({});
+    scope.session.counter = 1;
+    const outcome = await scope.commit();
+    expect(outcome.setCookie).toHaveLength(1);
+    expect(outcome.cacheControl).toBeUndefined();
+  });
+
+  it('commitAtOnce: the outcome without waiting when there is nothing to write, else undefined', async () => {
+    let now = Date.now();
+    const http = sessions({}, { now: () => now, touchInterval: 1_000 });
+    const { cookie } = await created(http);
+    const anonymous = await http.open({});
+    expect(anonymous.commitAtOnce()).toEqual({ setCookie: [] });
+    const reader = await http.open({ cookie });
+    expect(reader.session.counter).toBe(1);
+    port.trips = 0;
+    expect(reader.commitAtOnce()).toEqual({ setCookie: [] });
+    expect(await reader.commit()).toEqual({ setCookie: [] }); // once only
+    const writer = await http.open({ cookie });
+    writer.session.counter = 2;
+    expect(writer.commitAtOnce()).toBeUndefined();
+    const firstWrite = await http.open({});
+    firstWrite.session.counter = 1;
+    expect(firstWrite.commitAtOnce()).toBeUndefined();
+    now += 1_000;
+    const touchDue = await http.open({ cookie });
+    expect(touchDue.commitAtOnce()).toBeUndefined();
+    expect(port.trips).toBe(2); // the loads; commitAtOnce itself never calls Redis
+    expect((await writer.commit()).setCookie).toHaveLength(1); // the expiry moved: persistent cookie
+  });
+
   it('catches nested mutations', async () => {
     const http = sessions();
     const { cookie } = await created(http, { cart: { items: [] } });
@@ -292,7 +341,8 @@ describe('sign-in, sign-out, revocation', () => {
     const after = new HttpSessions({ store, secrets: ['new', 'old'] });
     const scope = await after.open({ cookie });
     expect(scope.session.counter).toBe(1);
-    const resigned = cookieFrom(await scope.commit());
+    // Re-signing needs no Redis call: the outcome is there at once.
+    const resigned = cookieFrom(scope.commitAtOnce()!);
     expect(resigned).not.toBe(cookie);
     const onlyNew = new HttpSessions({ store, secrets: 'new' });
     expect((await onlyNew.open({ cookie: resigned })).session.counter).toBe(1);

@@ -1,11 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  applyCommitHeaders,
-  type HttpSessionOptions,
-  HttpSessions,
-  type Session,
-} from '@sess/core';
-import { holdResponse } from './hold-response.js';
+import { type HttpSessionOptions, HttpSessions, type Session } from '@sess/core';
+import { commitBeforeSending } from './commit-before-sending.js';
+import { attachSession } from './request-session.js';
 
 declare global {
   // Express declares its request type in this global namespace; merging adds `req.session`.
@@ -33,18 +29,11 @@ export type SessionMiddleware = (
  * Pass options, or an `HttpSessions` to share one between apps.
  */
 export function session(options: HttpSessionOptions | HttpSessions): SessionMiddleware {
-  const sessions = options instanceof HttpSessions ? options : new HttpSessions(options);
+  const sessions = HttpSessions.from(options);
   return function sessSession(req, res, next) {
     sessions.openRequest(req).then((scope) => {
-      (req as IncomingMessage & { session: Session }).session = scope.session;
-      holdResponse(
-        res,
-        async () => {
-          const outcome = await scope.commit();
-          if (!res.headersSent) applyCommitHeaders(res, outcome);
-        },
-        next,
-      );
+      attachSession(req, scope.session);
+      commitBeforeSending(res, scope, next);
       next();
     }, next);
   };

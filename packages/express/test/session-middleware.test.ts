@@ -95,6 +95,56 @@ describe.each([
     expect(await response.json()).toEqual({ code: 'TOO_LARGE' });
   });
 
+  it('holds responses sent from a mounted sub-app, and leaves routes before it alone', async () => {
+    const app = createApp();
+    app.get('/before', (_req, res) => {
+      res.send('no session here');
+    });
+    app.use(session({ store: store() }));
+    const api = createApp();
+    api.get('/write', (req, res) => {
+      req.session.n = 2;
+      res.json({ ok: true });
+    });
+    app.use('/api', api);
+    const url = await serve(app);
+    for (let i = 0; i < 2; i++) {
+      const before = await fetch(`${url}/before`);
+      expect(before.headers.getSetCookie()).toEqual([]);
+      expect(await before.text()).toBe('no session here');
+      const written = await fetch(`${url}/api/write`);
+      expect(written.headers.getSetCookie()[0]).toMatch(/^sess=/);
+      expect(await written.json()).toEqual({ ok: true });
+    }
+  });
+
+  it('holds a response that a middleware before it wrapped, from the first request on', async () => {
+    const app = createApp();
+    const ends: string[] = [];
+    app.use((_req, res, next) => {
+      const end = res.end;
+      res.end = function wrappedEnd(this: typeof res, ...args: unknown[]) {
+        ends.push(String(res.getHeader('set-cookie') ?? 'no cookie'));
+        return Reflect.apply(end, this, args);
+      } as typeof res.end;
+      next();
+    });
+    app.use(session({ store: store() }));
+    app.get('/', (req, res) => {
+      req.session.n = 3;
+      res.send('wrapped');
+    });
+    const url = await serve(app);
+    for (let i = 0; i < 2; i++) {
+      const response = await fetch(url);
+      expect(response.headers.getSetCookie()[0]).toMatch(/^sess=/);
+      expect(await response.text()).toBe('wrapped');
+    }
+    // sess wrapped the app's wrapper: the cookie was on the response before it reached it.
+    expect(ends).toHaveLength(2);
+    for (const seen of ends) expect(seen).toMatch(/^sess=/);
+  });
+
   it('one HttpSessions can serve several apps', async () => {
     const sessions = new HttpSessions({ store: store() });
     const writer = createApp();

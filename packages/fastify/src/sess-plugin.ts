@@ -1,5 +1,12 @@
-import { type HttpSessionOptions, HttpSessions, type Session, type SessionScope } from '@sess/core';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import {
+  type CommitOutcome,
+  commitHeaders,
+  type HttpSessionOptions,
+  HttpSessions,
+  type Session,
+  type SessionScope,
+} from '@sess/core';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
 declare module 'fastify' {
@@ -16,7 +23,7 @@ export type FastifySessOptions = HttpSessionOptions | HttpSessions;
 const scopes = new WeakMap<FastifyRequest, SessionScope>();
 
 const plugin: FastifyPluginAsync<FastifySessOptions> = async (app, options) => {
-  const sessions = options instanceof HttpSessions ? options : new HttpSessions(options);
+  const sessions = HttpSessions.from(options);
   // Declared up front so every request object has the same shape.
   app.decorateRequest('session', null as unknown as Session);
 
@@ -27,17 +34,33 @@ const plugin: FastifyPluginAsync<FastifySessOptions> = async (app, options) => {
     request.session = scope.session;
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const scope = scopes.get(request);
     // The error response that follows a failed commit comes through here again: pass it on.
-    if (scope === undefined) return payload;
+    if (scope === undefined) return done(null, payload);
     scopes.delete(request);
-    const outcome = await scope.commit();
-    if (outcome.setCookie.length > 0) reply.header('set-cookie', outcome.setCookie);
-    if (outcome.cacheControl !== undefined) reply.header('cache-control', outcome.cacheControl);
-    return payload;
+    // Most requests have nothing to write: their response goes on without waiting.
+    const outcome = scope.commitAtOnce();
+    if (outcome !== undefined) {
+      addHeaders(reply, outcome);
+      return done(null, payload);
+    }
+    scope.commit().then(
+      (committed) => {
+        addHeaders(reply, committed);
+        done(null, payload);
+      },
+      (error: Error) => done(error),
+    );
   });
 };
+
+/** `reply.header` appends to the cookies the app set. */
+function addHeaders(reply: FastifyReply, outcome: CommitOutcome): void {
+  if (outcome.setCookie.length > 0 || outcome.cacheControl !== undefined) {
+    reply.headers(commitHeaders(outcome));
+  }
+}
 
 /**
  * The Fastify 5 plugin: `await app.register(sessPlugin, { store, secrets })`, then

@@ -22,7 +22,7 @@ declare module 'koa' {
  * unavailable, `onUnavailable: 'fail'`) is thrown into Koa's error handling.
  */
 export function session(options: HttpSessionOptions | HttpSessions): Middleware {
-  const sessions = options instanceof HttpSessions ? options : new HttpSessions(options);
+  const sessions = HttpSessions.from(options);
   return async function sessSession(ctx, next) {
     const scope = await sessions.openRequest(ctx.req);
     ctx.session = scope.session;
@@ -32,7 +32,7 @@ export function session(options: HttpSessionOptions | HttpSessions): Middleware 
       await commitOnError(scope, error);
       throw error;
     }
-    applyCommitHeaders(ctx.res, await scope.commit());
+    applyCommitHeaders(ctx.res, scope.commitAtOnce() ?? (await scope.commit()));
   };
 }
 

@@ -98,15 +98,19 @@ export class NodeRedisPort implements RedisPort {
 
   async send(call: CommandCall, options?: CallOptions): Promise<RedisReply> {
     const signal = options?.signal;
-    await this.#usable(signal);
-    const route = await this.#route(call, signal);
+    const waiting = this.#usable(signal);
+    if (waiting) await waiting;
+    const routed = this.#route(call, signal);
+    const route = routed instanceof Promise ? await routed : routed;
     return this.#sendOn(route, commandArgs(call), signal);
   }
 
   async script(call: ScriptCall, options?: CallOptions): Promise<RedisReply> {
     const signal = options?.signal;
-    await this.#usable(signal);
-    const route = await this.#route(call, signal);
+    const waiting = this.#usable(signal);
+    if (waiting) await waiting;
+    const routed = this.#route(call, signal);
+    const route = routed instanceof Promise ? await routed : routed;
     // Chosen once the route is known: a script counts as sent only on the connection it goes to.
     const command = route.scripts.commandFor(call);
     try {
@@ -255,12 +259,13 @@ export class NodeRedisPort implements RedisPort {
     });
   }
 
-  async #route(call: PortCall, signal: AbortSignal | undefined): Promise<Route> {
-    try {
-      return await untilAborted(Promise.resolve(this.#link.route(call.keys[0])), signal);
-    } catch (error) {
+  /** The route of `call`, at once when the link knows it without asking (one connection). */
+  #route(call: PortCall, signal: AbortSignal | undefined): Route | Promise<Route> {
+    const route = this.#link.route(call.keys[0]);
+    if (!(route instanceof Promise)) return route;
+    return untilAborted(route, signal).catch((error: unknown) => {
       throw this.#failure(error, signal);
-    }
+    });
   }
 
   /** The routes of `calls`, at once when the link knows them without asking (one connection). */

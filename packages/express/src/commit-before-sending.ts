@@ -1,0 +1,99 @@
+import type { ServerResponse } from 'node:http';
+import { applyCommitHeaders, type SessionScope } from '@sess/core';
+
+/** The calls that send headers or body: each one would be too late for a Set-Cookie. */
+const SENDING = ['writeHead', 'flushHeaders', 'write', 'end'] as const;
+type SendingCall = (typeof SENDING)[number];
+type AnyMethod = (this: ServerResponse, ...args: unknown[]) => unknown;
+type Sending = Record<SendingCall, AnyMethod>;
+
+/** One response's hold: its session, and the calls held back while its commit runs. */
+interface Hold {
+  readonly scope: SessionScope;
+  readonly onError: (error: unknown) => void;
+  state: 'waiting' | 'committing' | 'done';
+  readonly queue: Array<[AnyMethod, unknown[]]>;
+}
+
+/** Kept beside the response, not on it (see `commitBeforeSending`). */
+const holds = new WeakMap<ServerResponse, Hold>();
+const patchedPrototypes = new WeakSet<object>();
+
+/**
+ * Commits `scope` before the first byte of `res` goes out, so the Set-Cookie is on it. The
+ * first call that would send headers commits; when the commit needs Redis, that call and every
+ * later one are queued, then replayed in order once it is done. If it fails, nothing was
+ * written: the queue is dropped and `onError` decides the response (Express's `next(err)`).
+ * Most requests have nothing to write and commit at once, without waiting.
+ *
+ * Express has no hook between the handler and the first byte, hence the wrapping. Adding
+ * properties to a response that Express gave its app's prototype costs a few µs each (measured
+ * with CPU profiles in bench/peers), more than the rest of the middleware, so the wrappers go
+ * once on that prototype (`app.response`, which mounted sub-apps inherit) and pass through for
+ * responses with no hold. A response someone wrapped already, or a plain Node one, gets
+ * wrappers of its own instead, around what it has.
+ */
+export function commitBeforeSending(
+  res: ServerResponse,
+  scope: SessionScope,
+  onError: (error: unknown) => void,
+): void {
+  const hold: Hold = { scope, onError, state: 'waiting', queue: [] };
+  holds.set(res, hold);
+  const prototype = Object.getPrototypeOf(res) as object;
+  if (isExpressAppResponse(prototype) && !SENDING.some((name) => Object.hasOwn(res, name))) {
+    if (!patchedPrototypes.has(prototype)) {
+      patchedPrototypes.add(prototype);
+      wrapSending(prototype as Sending);
+    }
+    return;
+  }
+  wrapSending(res as unknown as Sending);
+}
+
+/** `app.response` of an Express 4 or 5 app: a prototype of its own that knows its app. */
+function isExpressAppResponse(prototype: object): boolean {
+  return Object.hasOwn(prototype, 'app');
+}
+
+/** Replaces each sending method of `target` (a prototype, or one response) with a held one. */
+function wrapSending(target: Sending): void {
+  for (const name of SENDING) {
+    const original = target[name];
+    Object.defineProperty(target, name, {
+      configurable: true,
+      writable: true,
+      value: function held(this: ServerResponse, ...args: unknown[]): unknown {
+        const hold = holds.get(this);
+        if (hold === undefined) return original.apply(this, args);
+        if (hold.state === 'waiting') startCommit(this, hold);
+        if (hold.state === 'done') return original.apply(this, args);
+        hold.queue.push([original, args]);
+        // What the real calls return: `write` whether to keep writing, the others the response.
+        return name === 'write' ? true : this;
+      },
+    });
+  }
+}
+
+function startCommit(res: ServerResponse, hold: Hold): void {
+  const outcome = hold.scope.commitAtOnce();
+  if (outcome !== undefined) {
+    hold.state = 'done';
+    if (!res.headersSent) applyCommitHeaders(res, outcome);
+    return;
+  }
+  hold.state = 'committing';
+  hold.scope.commit().then(
+    (committed) => {
+      if (!res.headersSent) applyCommitHeaders(res, committed);
+      hold.state = 'done';
+      for (const [call, args] of hold.queue.splice(0)) call.apply(res, args);
+    },
+    (error: unknown) => {
+      hold.state = 'done';
+      hold.queue.length = 0;
+      hold.onError(error);
+    },
+  );
+}
