@@ -104,7 +104,7 @@ describe.concurrent('sess inspect', () => {
       found: true,
       state: 'live',
       indexedUntil: record.expiresAt,
-      meta: { principal: 'ada', expiresAt: record.expiresAt, version: 1 },
+      meta: { principal: 'ada', expiresAt: record.expiresAt },
       attributes: { cart: { items: [1, 2] }, theme: 'dark' },
     });
     const text = await runSessHere(['inspect', record.id, ...cli]);

@@ -12,7 +12,6 @@ export const META = {
   deadline: '#d',
   expiresAt: '#e',
   principal: '#p',
-  version: '#v',
 } as const;
 
 const MAX_NAME_LENGTH = 200;

@@ -35,7 +35,6 @@ if not expiresAt or tonumber(expiresAt) <= tonumber(ARGV[1]) then return 0 end
 local count = tonumber(ARGV[3])
 if count > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, 4, 3 + count * 2)) end
 if #ARGV > 3 + count * 2 then redis.call('HDEL', KEYS[1], unpack(ARGV, 4 + count * 2)) end
-redis.call('HINCRBY', KEYS[1], '#v', 1)
 if redis.call('PEXPIRETIME', KEYS[1]) < tonumber(ARGV[2]) then
   redis.call('PEXPIREAT', KEYS[1], ARGV[2])
 end
@@ -47,7 +46,6 @@ return 1`,
     const pairs = Number(args[2]);
     if (pairs > 0) call('HSET', key, ...args.slice(3, 3 + pairs * 2));
     if (args.length > 3 + pairs * 2) call('HDEL', key, ...args.slice(3 + pairs * 2));
-    call('HINCRBY', key, '#v', 1);
     if ((call('PEXPIRETIME', key) as number) < Number(args[1])) {
       call('PEXPIREAT', key, args[1] as string);
     }

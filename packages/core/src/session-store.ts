@@ -382,8 +382,6 @@ export class SessionStore {
       String(times.deadline),
       META.expiresAt,
       String(expiresAt),
-      META.version,
-      '1',
     ];
     if (principal !== undefined) fields.push(META.principal, principal);
     for (const [name, text] of changes.set) fields.push(name, text);

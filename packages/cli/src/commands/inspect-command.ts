@@ -72,7 +72,6 @@ export const inspectCommand: Command = async ({ args, connection, openStore }) =
     deadline: number(M.deadline),
     expiresAt,
     principal: stored.get(M.principal) ?? null,
-    version: number(M.version),
   };
   const attributes: Record<string, unknown> = {};
   const undecodable: string[] = [];
