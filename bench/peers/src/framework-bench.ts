@@ -9,7 +9,7 @@ import type { RedisCounters } from './redis-counters.js';
 import type { CommandCount, LostUpdateRun, ThroughputRun } from './results.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
 import { ServerProcess } from './server-process.js';
-import { type Framework, KINDS, type Kind, stackName } from './stacks.js';
+import { FLOOR, type Framework, KINDS, type Kind, stackName } from './stacks.js';
 
 export interface FrameworkResults {
   readonly throughput: ThroughputRun[];
@@ -38,7 +38,7 @@ export async function benchFramework(
   const { options, redisUrl, log, cpus } = context;
   const servers = new Map<Kind, ServerProcess>();
   try {
-    for (const kind of KINDS) {
+    for (const kind of [...KINDS, FLOOR] as const) {
       servers.set(
         kind,
         await ServerProcess.start({ framework, kind }, redisUrl, {
@@ -52,6 +52,7 @@ export async function benchFramework(
     const sessCookies = await createSessions(server('sess').url, options.connections);
     const cookies: Record<Kind, string[]> = {
       bare: sessCookies,
+      floor: sessCookies,
       sess: sessCookies,
       peer: await createSessions(server('peer').url, options.connections),
     };
@@ -104,7 +105,8 @@ export async function benchFramework(
 
 /**
  * `rounds` runs of each stack, interleaved (bare, sess, peer, then sess, peer, bare...) so a
- * slow minute of the machine hits all three; each stack warms up before its first run.
+ * slow minute of the machine hits all three; each stack warms up before its first run. The
+ * read scenario runs the floor stack too.
  */
 async function measureScenario(
   servers: ReadonlyMap<Kind, ServerProcess>,
@@ -112,12 +114,13 @@ async function measureScenario(
   cookies: Record<Kind, string[]>,
   { options, counters, load }: Context,
 ): Promise<ThroughputRun[]> {
+  const kinds: readonly Kind[] = scenario.id === 'read' ? [...KINDS, FLOOR] : KINDS;
   const rounds = new Map<Kind, Array<{ load: LoadResult; executed: number; cpu: number }>>(
-    KINDS.map((kind) => [kind, []]),
+    kinds.map((kind) => [kind, []]),
   );
   for (let round = 0; round < options.rounds; round++) {
-    for (let i = 0; i < KINDS.length; i++) {
-      const kind = KINDS[(i + round) % KINDS.length] as Kind;
+    for (let i = 0; i < kinds.length; i++) {
+      const kind = kinds[(i + round) % kinds.length] as Kind;
       const server = servers.get(kind) as ServerProcess;
       const job = {
         url: server.url,
@@ -140,7 +143,7 @@ async function measureScenario(
       });
     }
   }
-  return KINDS.map((kind) => {
+  return kinds.map((kind) => {
     const measured = rounds.get(kind) ?? [];
     const byThroughput = [...measured].sort(
       (a, b) => a.load.requestsPerSecond - b.load.requestsPerSecond,

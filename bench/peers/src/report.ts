@@ -25,7 +25,7 @@ export function renderMarkdown(results: BenchResults, jsonPath: string): string 
     '',
     'Each framework serves the same tiny app three ways: without sessions, with sess, and with the session library its users reach for today. Every server runs in its own Node.js process against one throwaway `redis-server`; load comes from autocannon in another process. ' +
       `${results.settings.cpus === undefined ? 'All processes share the CPUs.' : `Each server has CPU ${results.settings.cpus.server} to itself (\`taskset\`); autocannon, redis-server and the bench share CPU ${results.settings.cpus.others}, so a server's figure is what one core serves, as on an app instance in production, and the load generator does not take CPU from the server it measures.`} ` +
-      `Each scenario runs ${results.settings.rounds} rounds of ${results.settings.duration} s with ${results.settings.connections} connections on each stack, interleaved (bare, sess, peer, then sess, peer, bare, ...) after ${results.settings.warmup} s of warm-up; the round with the median requests per second is shown. ` +
+      `Each scenario runs ${results.settings.rounds} rounds of ${results.settings.duration} s with ${results.settings.connections} connections on each stack, interleaved (bare, sess, peer, then sess, peer, bare, ...) after ${results.settings.warmup} s of warm-up; the round with the median requests per second is shown, with the range of all rounds in brackets. ` +
       'Server CPU per request (user + system time of the server process over the responses it sent, median of the rounds) is shown too: it does not depend on what else runs on the machine, which throughput does.',
     '',
     '## Targets',
@@ -55,8 +55,13 @@ export function renderMarkdown(results: BenchResults, jsonPath: string): string 
             entry.scenario === scenario.id,
         );
         if (run === undefined) return 'not run';
-        const failures = run.load.non2xx + run.load.errors;
-        return `${run.load.requestsPerSecond.toFixed(0)} req/s, p99 ${run.load.latencyP99} ms${failures > 0 ? ` (${failures} failed)` : ''}`;
+        const failures = run.rounds.reduce((sum, round) => sum + round.non2xx + round.errors, 0);
+        const each = run.rounds.map((round) => round.requestsPerSecond);
+        const spread =
+          each.length > 1
+            ? ` (${Math.min(...each).toFixed(0)}–${Math.max(...each).toFixed(0)})`
+            : '';
+        return `${run.load.requestsPerSecond.toFixed(0)} req/s${spread}, p99 ${run.load.latencyP99} ms${failures > 0 ? `, ${failures} failed` : ''}`;
       });
       const sess = requestsPerSecond(results, framework, 'sess', scenario.id);
       const cpu = KINDS.map((kind) => {
@@ -70,6 +75,21 @@ export function renderMarkdown(results: BenchResults, jsonPath: string): string 
       });
       lines.push(
         `| ${scenario.title} | ${cells.join(' | ')} | ${times(ratio(sess, requestsPerSecond(results, framework, 'bare', scenario.id)))} | ${times(ratio(sess, requestsPerSecond(results, framework, 'peer', scenario.id)))} | ${cpu.join(' / ')} | ${times(cpuRatio(results, framework, 'sess', 'peer', scenario.id))} |`,
+      );
+    }
+    const floor = results.throughput.find(
+      (entry) =>
+        entry.stack.framework === framework &&
+        entry.stack.kind === 'floor' &&
+        entry.scenario === 'read',
+    );
+    if (floor !== undefined) {
+      const floorRate = floor.load.requestsPerSecond;
+      lines.push(
+        '',
+        `The floor of a read, in the same rounds: ${frameworkName(framework)} with one \`HGETALL\` through node-redis per request and nothing else (no cookie, no signature, no session object): ` +
+          `${floorRate.toFixed(0)} req/s, p99 ${floor.load.latencyP99} ms, ${floor.serverCpuPerRequest.toFixed(0)} µs CPU per request; ` +
+          `${times(ratio(floorRate, requestsPerSecond(results, framework, 'bare', 'read')))} no sessions. sess reads at ${times(ratio(requestsPerSecond(results, framework, 'sess', 'read'), floorRate))} the floor.`,
       );
     }
     lines.push('');
@@ -139,7 +159,7 @@ export function renderMarkdown(results: BenchResults, jsonPath: string): string 
       '|---|---:|---:|---|',
       ...results.memory.map(
         (run) =>
-          `| ${run.label} | ${run.bytesPerSession.toFixed(0)} | ${times(ratio(run.bytesPerSession, reference?.bytesPerSession))} | ${Object.entries(
+          `| ${run.label}${run.failedRequests > 0 ? ` (${run.sessions.toLocaleString('en-US')} sessions; ${run.failedRequests} requests failed)` : ''} | ${run.bytesPerSession.toFixed(0)} | ${times(ratio(run.bytesPerSession, reference?.bytesPerSession))} | ${Object.entries(
             run.parts,
           )
             .map(([name, bytes]) => `${name} ${bytes.toFixed(0)}`)

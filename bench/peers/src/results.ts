@@ -40,7 +40,10 @@ export interface LostUpdateRun {
 export interface MemoryRun {
   readonly label: string;
   readonly stack: Stack;
+  /** Sessions created, counted in Redis. */
   readonly sessions: number;
+  /** Requests that did not get a 2xx (they may or may not have created a session). */
+  readonly failedRequests: number;
   readonly usedMemoryDelta: number;
   readonly bytesPerSession: number;
   /** Where a session's bytes are, from MEMORY USAGE (sess: hash, expiry index, event stream). */

@@ -14,7 +14,9 @@ function report(message: ServerReport): void {
 async function main(): Promise<void> {
   const [framework, kind, redisUrl] = process.argv.slice(2);
   if (!isFramework(framework) || !isKind(kind) || redisUrl === undefined) {
-    throw new Error('usage: server-main.js <express|fastify|koa> <bare|sess|peer> <redis-url>');
+    throw new Error(
+      'usage: server-main.js <express|fastify|koa> <bare|sess|peer|floor> <redis-url>',
+    );
   }
   const { start } = (await import(appModule({ framework, kind }))) as { start: StartApp };
   const app = await start({ redisUrl });

@@ -3,7 +3,9 @@ export type Framework = (typeof FRAMEWORKS)[number];
 
 /** `bare`: no sessions; `sess`; `peer`: the session library people use with that framework today. */
 export const KINDS = ['bare', 'sess', 'peer'] as const;
-export type Kind = (typeof KINDS)[number];
+/** `floor`: one HGETALL per read and nothing else, measured in the read scenario only. */
+export const FLOOR = 'floor';
+export type Kind = (typeof KINDS)[number] | typeof FLOOR;
 
 export interface Stack {
   readonly framework: Framework;
@@ -15,7 +17,7 @@ export function isFramework(value: unknown): value is Framework {
 }
 
 export function isKind(value: unknown): value is Kind {
-  return (KINDS as readonly unknown[]).includes(value);
+  return value === FLOOR || (KINDS as readonly unknown[]).includes(value);
 }
 
 /** The module in `apps/` that serves a stack. */
@@ -47,5 +49,6 @@ export function stackName(stack: Stack): string {
   const framework = frameworkName(stack.framework);
   if (stack.kind === 'bare') return `${framework} (no sessions)`;
   if (stack.kind === 'sess') return `${framework} + sess`;
+  if (stack.kind === FLOOR) return `${framework} + one HGETALL (no session logic)`;
   return `${framework} + ${peerName(stack.framework)}`;
 }

@@ -1,0 +1,21 @@
+import Koa from 'koa';
+import { ROUTES, type StartApp } from '../app-contract.js';
+import { listenKoa } from '../listen-koa.js';
+import { openReadFloor } from '../read-floor.js';
+
+/** Koa with one HGETALL per read and nothing else (see `read-floor.ts`). */
+export const start: StartApp = async ({ redisUrl }) => {
+  const floor = await openReadFloor(redisUrl);
+  const app = new Koa();
+  app.use(async (ctx) => {
+    if (ctx.method === 'GET' && ctx.path === ROUTES.read) ctx.body = await floor.read();
+  });
+  const running = await listenKoa(app);
+  return {
+    port: running.port,
+    close: async () => {
+      await running.close();
+      await floor.close();
+    },
+  };
+};
