@@ -4,8 +4,9 @@ import { createIoredisPort } from '../src/ioredis-port.js';
 
 let redis: RedisServer;
 beforeAll(async () => {
-  redis = await startRedis();
+  redis = await startRedis({ audit: true });
 });
+// stop() rejects if the audit saw a forbidden command or keys across slots.
 afterAll(() => redis?.stop());
 
 redisPortContract({

@@ -4,6 +4,7 @@ import './session-data.js';
 export type { AppOptions } from './app-options.js';
 export { type ExampleServer, httpServer, type ServeExample } from './example-server.js';
 export { describeFailure, type Failure } from './failure.js';
+export { type OpenedStore, openSessionStore } from './open-session-store.js';
 export {
   errorPage,
   homePage,

@@ -2,24 +2,37 @@ import type { RedisReply } from '@sess/core';
 import { describe, expect, it } from 'vitest';
 import type { SentinelNodes } from '../src/connection.js';
 import { bucketSpreadCheck } from '../src/doctor/bucket-spread-check.js';
+import { clockCheck } from '../src/doctor/clock-check.js';
 import { clusterCheck } from '../src/doctor/cluster-check.js';
 import { evictionVerdict } from '../src/doctor/eviction-check.js';
+import { latencyCheck } from '../src/doctor/latency-check.js';
 import { persistenceVerdict } from '../src/doctor/persistence-check.js';
 import { replicationVerdict } from '../src/doctor/replication-check.js';
 import { sentinelCheck } from '../src/doctor/sentinel-check.js';
 import { parseClusterSlots } from '../src/doctor/slot-ranges.js';
 import { versionVerdict } from '../src/doctor/version-check.js';
 import { parseInfo } from '../src/info-text.js';
+import { ProgressBar } from '../src/progress-bar.js';
 import type { RedisNode } from '../src/redis-node.js';
 
 // The states that are slow or awkward to bring about with real servers (a master down, no
 // quorum, uncovered slots, a lagging replica): each check fed the replies Redis gives then.
 // cluster.test.ts and sentinel.test.ts run the healthy paths against real sets.
 
-function node(address: string, answer: (args: string[]) => RedisReply): RedisNode {
+/** A node answering `answer`, each call after `delayMs(call number)` ms (none by default). */
+function node(
+  address: string,
+  answer: (args: string[]) => RedisReply,
+  delayMs: (call: number) => number = () => 0,
+  nextCall: () => number = () => 0,
+): RedisNode {
   return {
     address,
-    call: async (args) => answer(args.map(String)),
+    call: async (args) => {
+      const ms = delayMs(nextCall());
+      if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+      return answer(args.map(String));
+    },
     close: async () => undefined,
   };
 }
@@ -155,5 +168,66 @@ describe('node checks', () => {
     );
     expect(lagging).toMatchObject({ status: 'warn' });
     expect(lagging?.summary).toMatch(/lag 7 s, 4000 bytes behind/);
+  });
+
+  it('warns when a restart would lose every session', () => {
+    const verdict = persistenceVerdict(facts('aof_enabled:0 rdb_saves:0 connected_slaves:0'), 0);
+    expect(verdict.status).toBe('warn');
+    expect(verdict.fix).toMatch(/appendonly yes/);
+    expect(
+      persistenceVerdict(facts('aof_enabled:0 rdb_saves:0 connected_slaves:1'), 0).status,
+    ).toBe('pass');
+  });
+
+  it('grades round trips: a near Redis passes, a far one warns, spikes near the deadline fail', async () => {
+    const quiet = new ProgressBar({ isTTY: false, write: () => true }, 'ping', 0, false);
+    const slowNode = (ms: (i: number) => number) => {
+      let i = 0;
+      return node(
+        'r:6379',
+        () => 'PONG',
+        ms,
+        () => i++,
+      );
+    };
+    expect(
+      (
+        await latencyCheck(
+          slowNode(() => 0),
+          20,
+          quiet,
+        )
+      ).status,
+    ).toBe('pass');
+    const far = await latencyCheck(
+      slowNode(() => 12),
+      20,
+      quiet,
+    );
+    expect(far).toMatchObject({ status: 'warn' });
+    expect(far.summary).toMatch(/^p50 \d/);
+    expect(
+      (
+        await latencyCheck(
+          slowNode((i) => (i % 10 === 9 ? 300 : 1)),
+          20,
+          quiet,
+        )
+      ).status,
+    ).toBe('fail');
+  });
+
+  it('measures clock skew against TIME and explains why it matters', async () => {
+    const skewed = (offsetMs: number) =>
+      node('r:6379', () => {
+        const ms = Date.now() + offsetMs;
+        return [String(Math.floor(ms / 1000)), String((ms % 1000) * 1000)];
+      });
+    expect((await clockCheck(skewed(0))).status).toBe('pass');
+    const ahead = await clockCheck(skewed(30_000));
+    expect(ahead).toMatchObject({ status: 'warn' });
+    expect(ahead.summary).toMatch(/ahead of this host/);
+    expect(ahead.reason).toMatch(/grace/);
+    expect((await clockCheck(skewed(-600_000))).status).toBe('fail');
   });
 });

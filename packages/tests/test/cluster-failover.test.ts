@@ -90,12 +90,16 @@ it('the application recovers after a master is killed; only the window sees erro
   console.info(describeFailover('Cluster', failoverMs, report));
 
   expect(await cluster.masters()).not.toContain(victim);
+  // Errors only inside the window: none before the kill.
+  expect(report.beforeKill.requests).toBeGreaterThanOrEqual(50);
+  expect(report.beforeKill.errors).toBe(0);
   expect(Object.keys(report.codes).filter((code) => code !== 'UNAVAILABLE')).toEqual([]);
   expect(report.lastErrorAt ?? 0).toBeLessThan(failoverMs + 15_000);
 
   // Every sign-in a replica confirmed (WAIT) survived the failover.
   const unconfirmed = new Set(shortfalls.flatMap((shortfall) => shortfall.ids));
   const confirmed = loop.signedIn.filter((id) => !unconfirmed.has(id));
+  expect(confirmed.length).toBeGreaterThanOrEqual(50);
   expect(await missing(app, confirmed)).toEqual([]);
   const afterKill = shortfalls.filter((shortfall) => shortfall.at >= killedAt).length;
   console.info(

@@ -69,8 +69,9 @@ export async function missing(store: SessionStore, ids: readonly string[]): Prom
 }
 
 interface Outcome {
-  /** When the sign-in started (ms since the loop started). */
+  /** When the sign-in started and when it ended (ms since the loop started). */
   readonly at: number;
+  readonly done: number;
   readonly ok: boolean;
   /** The SessError code (or the error's name) of a failure. */
   readonly code?: string;
@@ -89,6 +90,8 @@ export interface FailoverReport {
   readonly recoveredAt: number | undefined;
   /** Successful requests after the recovery. */
   readonly afterRecovery: number;
+  /** Requests that ended before the kill, and how many of those failed (none should). */
+  readonly beforeKill: { readonly requests: number; readonly errors: number };
 }
 
 /**
@@ -123,6 +126,7 @@ export class SignInLoop {
   }
 
   report(killedAt: number): FailoverReport {
+    const earlier = this.#outcomes.filter((outcome) => outcome.done < killedAt);
     const outcomes = this.#outcomes.filter((outcome) => outcome.at >= killedAt);
     const failures = outcomes.filter((outcome) => !outcome.ok);
     const codes: Record<string, number> = {};
@@ -140,6 +144,10 @@ export class SignInLoop {
       lastErrorAt: last === undefined ? undefined : last.at - killedAt,
       recoveredAt: recovered === undefined ? undefined : recovered.at - killedAt,
       afterRecovery: outcomes.filter((outcome) => recovered && outcome.at >= recovered.at).length,
+      beforeKill: {
+        requests: earlier.length,
+        errors: earlier.filter((outcome) => !outcome.ok).length,
+      },
     };
   }
 
@@ -155,10 +163,11 @@ export class SignInLoop {
         const loaded = await store.load(session.id);
         if (loaded?.get('cart') === undefined) throw new Error('a session just signed in is gone');
         this.signedIn.push(session.id);
-        this.#outcomes.push({ at, ok: true });
+        this.#outcomes.push({ at, done: this.now(), ok: true });
       } catch (error) {
         this.#outcomes.push({
           at,
+          done: this.now(),
           ok: false,
           code: isSessError(error) ? error.code : String(error),
         });

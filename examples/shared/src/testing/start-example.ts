@@ -32,7 +32,7 @@ export async function startExample(name: string, serve: ServeExample): Promise<R
     await redis?.stop();
   };
   try {
-    redis = await startRedis();
+    redis = await startRedis({ audit: true });
     // Tests kill Redis on purpose: its connection errors are expected.
     port = await createNodeRedisPort({ url: redis.url, onError: () => {} });
     store = createSessionStore({ port, prefix: `example-${name}-${randomUUID().slice(0, 8)}` });

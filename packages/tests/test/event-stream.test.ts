@@ -1,0 +1,113 @@
+import {
+  createSessionStore,
+  KeyLayout,
+  parseEntry,
+  type RedisReply,
+  type SessionEvent,
+  type SessionEventType,
+  type SessionStore,
+  type SessionStoreOptions,
+} from '@sess/core';
+import { createNodeRedisPort, type NodeRedisPort } from '@sess/node-redis';
+import { type RedisServer, startRedis } from '@sess/testkit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+// What the repository writes to the event stream, and what it tells its own instance: every
+// local event is in the stream too, the stream stays near its cap, and `eventStream: false`
+// writes nothing. Audited like every test here.
+
+let server: RedisServer;
+let port: NodeRedisPort;
+const stores: SessionStore[] = [];
+let prefixes = 0;
+
+beforeAll(async () => {
+  server = await startRedis({ audit: true });
+  port = await createNodeRedisPort({ url: server.url });
+});
+
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((store) => store.close()));
+});
+
+afterAll(async () => {
+  await port?.close();
+  await server?.stop();
+});
+
+function store(options: Partial<SessionStoreOptions> = {}): SessionStore {
+  const created = createSessionStore({
+    port,
+    prefix: `es${++prefixes}`,
+    cleaner: false,
+    ...options,
+  });
+  stores.push(created);
+  return created;
+}
+
+function streamKey(of: SessionStore): string {
+  return new KeyLayout(of.options.prefix, of.options.buckets).events;
+}
+
+async function streamEvents(of: SessionStore): Promise<SessionEvent[]> {
+  const key = streamKey(of);
+  const entries = (await port.send({
+    command: 'XRANGE',
+    keys: [key],
+    args: [key, '-', '+'],
+  })) as RedisReply[];
+  return entries.flatMap((entry) => parseEntry((entry as RedisReply[])[1] as RedisReply[]) ?? []);
+}
+
+const LOCAL_TYPES = ['created', 'destroyed', 'regenerated', 'revoked'] as const;
+
+describe('the event stream', () => {
+  it('holds every event the instance told its own listeners, and other instances hear none of them', async () => {
+    const writer = store();
+    const other = createSessionStore({ port, prefix: writer.options.prefix, cleaner: false });
+    stores.push(other);
+    const local: SessionEvent[] = [];
+    const elsewhere: SessionEvent[] = [];
+    for (const type of LOCAL_TYPES) {
+      writer.on(type, (event) => local.push(event));
+      other.on(type, (event) => elsewhere.push(event));
+    }
+
+    const plain = await writer.create({ n: 1 });
+    await writer.destroy(plain);
+    const signedIn = await writer.create({ n: 2 }, { principal: 'ada' });
+    await writer.regenerate(signedIn, { principal: 'ada' });
+    await writer.create({ n: 3 }, { principal: 'ada' });
+    expect(await writer.revokePrincipal('ada')).toBe(2);
+
+    const types = new Set<SessionEventType>(local.map((event) => event.type));
+    expect([...types].sort()).toEqual([...LOCAL_TYPES].sort());
+    expect(elsewhere).toEqual([]);
+    const streamed = await streamEvents(writer);
+    expect(streamed.map(({ type, id, principal }) => ({ type, id, principal }))).toEqual(
+      local.map(({ type, id, principal }) => ({ type, id, principal })),
+    );
+    expect(streamed.filter((event) => event.type === 'revoked')).toHaveLength(2);
+  });
+
+  it('stays near eventStream.maxLength however many events come', async () => {
+    const capped = store({ eventStream: { maxLength: 100 } });
+    for (let i = 0; i < 20; i++) {
+      await Promise.all(Array.from({ length: 50 }, (_, n) => capped.create({ n })));
+    }
+    const key = streamKey(capped);
+    const length = Number(await port.send({ command: 'XLEN', keys: [key], args: [key] }));
+    // `MAXLEN ~` trims whole stream nodes (100 entries each by default): at least the cap stays.
+    expect(length).toBeGreaterThanOrEqual(100);
+    expect(length).toBeLessThan(300);
+  });
+
+  it('eventStream: false writes none', async () => {
+    const silent = store({ eventStream: false });
+    const session = await silent.create({ n: 1 });
+    await silent.destroy(session);
+    const key = streamKey(silent);
+    expect(await port.send({ command: 'EXISTS', keys: [key], args: [key] })).toBe(0);
+  });
+});
