@@ -86,11 +86,12 @@ function packageDir(name: string, fromDir: string): string | undefined {
 export function sourceRevision(cwd: string): string {
   try {
     const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd, encoding: 'utf8' });
-    const status = execFileSync('git', ['status', '--porcelain', '--', '../../packages'], {
+    // What the servers run: the packages' sources (their tests and docs change nothing here).
+    const status = execFileSync('git', ['status', '--porcelain', '--', '../../packages/*/src'], {
       cwd,
       encoding: 'utf8',
     });
-    return `${commit.trim()}${status.trim().length > 0 ? ' + uncommitted changes in packages/' : ''}`;
+    return `${commit.trim()}${status.trim().length > 0 ? ' + uncommitted changes in packages/*/src' : ''}`;
   } catch {
     return 'unknown';
   }

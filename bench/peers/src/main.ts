@@ -29,6 +29,8 @@ function log(line: string): void {
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), PACKAGE_DIR);
   const startedAt = new Date();
+  // Read before the run: what the servers were built from.
+  const revision = sourceRevision(PACKAGE_DIR);
   const cpus = options.pin ? planCpus() : undefined;
   if (cpus !== undefined) pinProcess(process.pid, cpus.others);
   const redis = await startRedis({ env: false });
@@ -96,7 +98,7 @@ async function main(): Promise<void> {
       cpus,
     },
     machine: describeMachine(redisServer),
-    revision: sourceRevision(PACKAGE_DIR),
+    revision,
     versions: installedVersions(PACKAGE_DIR),
     throughput,
     commands,
