@@ -135,7 +135,10 @@ describe('SessMetrics', () => {
     const record = await store.create({ a: 1 });
     server.pause();
     try {
-      const failure = await store.load(record.id).catch((error: unknown) => error);
+      const pending = store.load(record.id).catch((error: unknown) => error);
+      // Redis does not answer: the load is in flight until its deadline.
+      expect(await sample(registry, 'sess_store_operations_in_flight')).toBe(1);
+      const failure = await pending;
       expect(isSessError(failure, 'UNAVAILABLE')).toBe(true);
     } finally {
       server.resume();
