@@ -98,18 +98,14 @@ export class NodeRedisPort implements RedisPort {
 
   async send(call: CommandCall, options?: CallOptions): Promise<RedisReply> {
     const signal = options?.signal;
-    const waiting = this.#usable(signal);
-    if (waiting) await waiting;
-    const routed = this.#route(call, signal);
+    const routed = this.#readyRoute(call, signal);
     const route = routed instanceof Promise ? await routed : routed;
     return this.#sendOn(route, commandArgs(call), signal);
   }
 
   async script(call: ScriptCall, options?: CallOptions): Promise<RedisReply> {
     const signal = options?.signal;
-    const waiting = this.#usable(signal);
-    if (waiting) await waiting;
-    const routed = this.#route(call, signal);
+    const routed = this.#readyRoute(call, signal);
     const route = routed instanceof Promise ? await routed : routed;
     // Chosen once the route is known: a script counts as sent only on the connection it goes to.
     const command = route.scripts.commandFor(call);
@@ -259,7 +255,15 @@ export class NodeRedisPort implements RedisPort {
     });
   }
 
-  /** The route of `call`, at once when the link knows it without asking (one connection). */
+  /**
+   * The route of `call` once the port is usable: at once (no promise, no extra turn) when
+   * nothing is awaited and the link knows the route without asking (one connection).
+   */
+  #readyRoute(call: PortCall, signal: AbortSignal | undefined): Route | Promise<Route> {
+    const waiting = this.#usable(signal);
+    return waiting ? waiting.then(() => this.#route(call, signal)) : this.#route(call, signal);
+  }
+
   #route(call: PortCall, signal: AbortSignal | undefined): Route | Promise<Route> {
     const route = this.#link.route(call.keys[0]);
     if (!(route instanceof Promise)) return route;
