@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { KeyLayout } from '@sess/core';
 import { startRedis } from '@sess/testkit';
 import { ROUTES } from './app-contract.js';
 import { type CpuPlan, pinProcess } from './cpu-pinning.js';
@@ -81,13 +82,14 @@ export async function measureMemory(
   }
 }
 
+/** Where the sess app (store defaults: prefix `sess`, 16 buckets) keeps its keys. */
+const SESS_KEYS = new KeyLayout('sess', 16);
+
 /** Sessions in Redis: sess' expiry index counts them; each peer keeps one key per session. */
 async function sessionCount(counters: RedisCounters, kind: Stack['kind']): Promise<number> {
   if (kind !== 'sess') return Number(await counters.send(['DBSIZE']));
   let count = 0;
-  for (let bucket = 0; bucket < 16; bucket++) {
-    count += Number(await counters.send(['ZCARD', `sess:x:{${bucket}}`]));
-  }
+  for (const bucket of SESS_KEYS.buckets) count += Number(await counters.send(['ZCARD', bucket]));
   return count;
 }
 
@@ -98,25 +100,24 @@ async function sessParts(
 ): Promise<Record<string, number>> {
   let index = 0;
   const ids: string[] = [];
-  for (let bucket = 0; bucket < 16; bucket++) {
-    const key = `sess:x:{${bucket}}`;
+  for (const key of SESS_KEYS.buckets) {
     index += await counters.memoryUsage(key);
     if (ids.length < SAMPLE_KEYS) {
       const members = (await counters.send([
         'ZRANGE',
         key,
         '0',
-        String(Math.ceil(SAMPLE_KEYS / 16)),
+        String(Math.ceil(SAMPLE_KEYS / SESS_KEYS.bucketCount)),
       ])) as string[] | null;
       ids.push(...(members ?? []));
     }
   }
   let hashes = 0;
-  for (const id of ids) hashes += await counters.memoryUsage(`sess:s:{${id}}`);
+  for (const id of ids) hashes += await counters.memoryUsage(SESS_KEYS.session(id));
   return {
     'session hash': ids.length > 0 ? hashes / ids.length : 0,
     'expiry index': index / sessions,
-    'event stream': (await counters.memoryUsage('sess:{events}')) / sessions,
+    'event stream': (await counters.memoryUsage(SESS_KEYS.events)) / sessions,
   };
 }
 

@@ -137,14 +137,24 @@ export class SessionRecord {
    * stored form, and checks no size limit (`changes` does, when there is something to write).
    */
   hasChanges(): boolean {
+    for (const [, , changed] of this.#liveTexts()) if (changed) return true;
+    return false;
+  }
+
+  /**
+   * Each attribute read or written here: its serialized form (undefined when removed) and
+   * whether that differs from what is stored. Attributes removed that were never stored are
+   * left out.
+   */
+  *#liveTexts(): Generator<[name: string, text: string | undefined, changed: boolean]> {
     for (const [name, value] of this.#live) {
       if (value === undefined) {
-        if (this.#stored.has(name)) return true;
-      } else if (this.#stored.get(name) !== this.#serializer.stringify(value)) {
-        return true;
+        if (this.#stored.has(name)) yield [name, undefined, true];
+        continue;
       }
+      const text = this.#serializer.stringify(value);
+      yield [name, text, this.#stored.get(name) !== text];
     }
-    return false;
   }
 
   /**
@@ -157,12 +167,11 @@ export class SessionRecord {
   } {
     const set = new Map<string, string>();
     const removed: string[] = [];
-    for (const [name, value] of this.#live) {
-      if (value === undefined) {
-        if (this.#stored.has(name)) removed.push(name);
+    for (const [name, text, changed] of this.#liveTexts()) {
+      if (text === undefined) {
+        removed.push(name);
         continue;
       }
-      const text = this.#serializer.stringify(value);
       const size = Buffer.byteLength(text);
       if (size > limits.maxAttributeBytes) {
         throw new SessError(
@@ -170,7 +179,7 @@ export class SessionRecord {
           `attribute "${name}" is ${size} bytes, more than maxAttributeBytes (${limits.maxAttributeBytes})`,
         );
       }
-      if (this.#stored.get(name) !== text) set.set(name, text);
+      if (changed) set.set(name, text);
     }
     if (set.size > 0) {
       let total = 0;

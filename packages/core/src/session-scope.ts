@@ -228,8 +228,13 @@ export class SessionScope implements SessionBackend {
     if (this.#committed) return NOTHING;
     // An operation ran (sign-in, sign-out...): `commit()` waits for it and decides.
     if (this.#queue !== IDLE) return undefined;
+    // Degraded: `commit()` would write nothing either (see there).
+    if (this.#degraded) {
+      this.#committed = true;
+      return NOTHING;
+    }
     const record = this.#record;
-    if (record !== null && !this.#degraded) {
+    if (record !== null) {
       try {
         if (this.#options.store.needsCommit(record)) return undefined;
       } catch {
@@ -237,8 +242,6 @@ export class SessionScope implements SessionBackend {
       }
     }
     this.#committed = true;
-    // Degraded: `commit()` would write nothing either (see there).
-    if (this.#degraded) return NOTHING;
     return record === null
       ? this.#clearIfEnded()
       : this.#cookieAfter(record, false, record.expiresAt);

@@ -121,10 +121,8 @@ export class SessionStore {
    * session has attributes. No Redis call; lets a request with nothing to save finish at once.
    */
   needsCommit(record: SessionRecord): boolean {
-    if (record.hasChanges()) return true;
-    return (
-      !record.isNew && this.#options.now() - record.lastAccessAt >= this.#options.touchInterval
-    );
+    // The touch first: it needs no serialization, which `commit` then does once.
+    return (!record.isNew && this.#touchDue(record, this.#options.now())) || record.hasChanges();
   }
 
   /**
@@ -146,7 +144,7 @@ export class SessionStore {
       this.#settleReplication('create', [record.id], acks);
       return 'created';
     }
-    const touchDue = now - record.lastAccessAt >= this.#options.touchInterval;
+    const touchDue = this.#touchDue(record, now);
     const dirty = changes.set.size > 0 || changes.removed.length > 0;
     if (!dirty && !touchDue && !options?.force) return 'unchanged';
     if (record.expiresAt <= now) return 'gone';
@@ -340,6 +338,11 @@ export class SessionStore {
   }
 
   // ---- internals -------------------------------------------------------------------------
+
+  /** A loaded session's expiry moves at most once per `touchInterval`. */
+  #touchDue(record: SessionRecord, now: number): boolean {
+    return now - record.lastAccessAt >= this.#options.touchInterval;
+  }
 
   #freshTimes(now: number): SessionTimes {
     return {

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { applyCommitHeaders, type SessionScope } from '@sess/core';
+import { expressAppPrototype, oncePerPrototype } from './app-prototype.js';
 
 /** The calls that send headers or body: each one would be too late for a Set-Cookie. */
 const SENDING = ['writeHead', 'flushHeaders', 'write', 'end'] as const;
@@ -15,9 +16,9 @@ interface Hold {
   readonly queue: Array<[AnyMethod, unknown[]]>;
 }
 
-/** Kept beside the response, not on it (see `commitBeforeSending`). */
+/** Kept beside the response, not on it (see `app-prototype.ts`). */
 const holds = new WeakMap<ServerResponse, Hold>();
-const patchedPrototypes = new WeakSet<object>();
+const wrapAppResponse = oncePerPrototype((prototype) => wrapSending(prototype as Sending));
 
 /**
  * Commits `scope` before the first byte of `res` goes out, so the Set-Cookie is on it. The
@@ -26,12 +27,9 @@ const patchedPrototypes = new WeakSet<object>();
  * written: the queue is dropped and `onError` decides the response (Express's `next(err)`).
  * Most requests have nothing to write and commit at once, without waiting.
  *
- * Express has no hook between the handler and the first byte, hence the wrapping. Adding
- * properties to a response that Express gave its app's prototype costs a few µs each (measured
- * with CPU profiles in bench/peers), more than the rest of the middleware, so the wrappers go
- * once on that prototype (`app.response`, which mounted sub-apps inherit) and pass through for
- * responses with no hold. A response someone wrapped already, or a plain Node one, gets
- * wrappers of its own instead, around what it has.
+ * Express has no hook between the handler and the first byte, hence the wrapping. The wrappers
+ * go once on the app's `app.response` and pass through for responses with no hold. A response
+ * someone wrapped already, or a plain Node one, gets wrappers of its own, around what it has.
  */
 export function commitBeforeSending(
   res: ServerResponse,
@@ -40,20 +38,12 @@ export function commitBeforeSending(
 ): void {
   const hold: Hold = { scope, onError, state: 'waiting', queue: [] };
   holds.set(res, hold);
-  const prototype = Object.getPrototypeOf(res) as object;
-  if (isExpressAppResponse(prototype) && !SENDING.some((name) => Object.hasOwn(res, name))) {
-    if (!patchedPrototypes.has(prototype)) {
-      patchedPrototypes.add(prototype);
-      wrapSending(prototype as Sending);
-    }
-    return;
+  const prototype = expressAppPrototype(res);
+  if (prototype !== undefined && !SENDING.some((name) => Object.hasOwn(res, name))) {
+    wrapAppResponse(prototype);
+  } else {
+    wrapSending(res as unknown as Sending);
   }
-  wrapSending(res as unknown as Sending);
-}
-
-/** `app.response` of an Express 4 or 5 app: a prototype of its own that knows its app. */
-function isExpressAppResponse(prototype: object): boolean {
-  return Object.hasOwn(prototype, 'app');
 }
 
 /** Replaces each sending method of `target` (a prototype, or one response) with a held one. */

@@ -1,25 +1,26 @@
 import type { IncomingMessage } from 'node:http';
 import type { Session } from '@sess/core';
+import { expressAppPrototype, oncePerPrototype } from './app-prototype.js';
 
 const sessions = new WeakMap<IncomingMessage, Session>();
-const patchedPrototypes = new WeakSet<object>();
+const defineOnAppRequest = oncePerPrototype(defineSessionAccessor);
 
 /**
- * Sets `req.session`. On an Express app's request (its prototype is `app.request`, which knows
- * its app), `session` is an accessor defined once on that prototype and the value is kept
- * beside the request: adding a property to such a request costs more than the rest of a read
- * (see `commit-before-sending.ts`). Assigning `req.session` still works: it becomes the
- * request's own property.
+ * Sets `req.session`. On an Express app's request, `session` is an accessor defined once on
+ * `app.request` and the value is kept beside the request (see `app-prototype.ts`). Assigning
+ * `req.session` still works: it becomes the request's own property.
  */
 export function attachSession(req: IncomingMessage, session: Session): void {
-  const prototype = Object.getPrototypeOf(req) as object;
-  if (!Object.hasOwn(prototype, 'app') || Object.hasOwn(req, 'session')) {
+  const prototype = expressAppPrototype(req);
+  if (prototype === undefined || Object.hasOwn(req, 'session')) {
     (req as IncomingMessage & { session: Session }).session = session;
     return;
   }
   sessions.set(req, session);
-  if (patchedPrototypes.has(prototype)) return;
-  patchedPrototypes.add(prototype);
+  defineOnAppRequest(prototype);
+}
+
+function defineSessionAccessor(prototype: object): void {
   Object.defineProperty(prototype, 'session', {
     configurable: true,
     enumerable: false,
