@@ -55,6 +55,8 @@ export interface CleanerDependencies {
   readonly keys: KeyLayout;
   readonly options: ResolvedCleanerOptions;
   readonly grace: number;
+  /** The store's `absoluteTimeout`: tells an absolute expiry from an idle one. */
+  readonly absoluteTimeout: number;
   readonly operationTimeout: number;
   readonly eventStream: false | { readonly maxLength: number };
   /** The store's clock (index scores and session times are application time). */
@@ -227,6 +229,7 @@ export class Cleaner {
       batch: (what: string, calls: PortCall[]) => this.#batch(what, calls),
       batchSize: this.#options.batchSize,
       grace: this.#deps.grace,
+      absoluteTimeout: this.#deps.absoluteTimeout,
       operationTimeout: this.#deps.operationTimeout,
       eventStream: this.#deps.eventStream,
       eventsPerEntry: this.#options.eventsPerEntry,

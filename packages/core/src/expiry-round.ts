@@ -14,6 +14,8 @@ export interface ExpiryRoundContext {
   readonly batchSize: number;
   /** How long Redis keeps a hash past its expiry (the store's `grace`). */
   readonly grace: number;
+  /** The store's `absoluteTimeout`: tells an absolute expiry from an idle one. */
+  readonly absoluteTimeout: number;
   /** The store's deadline: a session take in flight has finished within it. */
   readonly operationTimeout: number;
   readonly eventStream: false | { readonly maxLength: number };
@@ -108,7 +110,7 @@ export async function expiryRound(
       return {
         command: 'HMGET',
         keys: [key],
-        args: [key, META.expiresAt, META.deadline, META.principal],
+        args: [key, META.expiresAt, META.created, META.principal],
       };
     }),
   );
@@ -125,7 +127,7 @@ export async function expiryRound(
       if (reply instanceof Error) context.onError(reply);
       return;
     }
-    const [expiresText, deadlineText, principal] = reply;
+    const [expiresText, createdText, principal] = reply;
     if (expiresText === null || expiresText === undefined) {
       if (now - entry.score < context.grace) {
         const seen = context.suspects.get(entry.id);
@@ -158,7 +160,7 @@ export async function expiryRound(
       id: entry.id,
       principal: typeof principal === 'string' ? principal : undefined,
       at: expiresAt,
-      reason: expiresAt >= Number(deadlineText) ? 'absolute' : 'idle',
+      reason: expiresAt >= Number(createdText) + context.absoluteTimeout ? 'absolute' : 'idle',
     });
     deleteKeys.push(keys.session(entry.id));
     addTo(unindex, entry.bucket, entry.id);

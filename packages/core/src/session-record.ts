@@ -3,13 +3,13 @@ import type { Serializer } from './serializer.js';
 
 /**
  * The meta fields of a session hash. They start with `#`, which attribute names may not, so
- * the two never collide and one HGETALL returns both.
+ * the two never collide and one HGETALL returns both. The timeouts are not stored: they are
+ * policy, taken from the store's options whenever a session is read (see the README's design
+ * section), so shortening one applies to every live session at once.
  */
 export const META = {
   created: '#c',
   lastAccess: '#a',
-  idleTimeout: '#i',
-  deadline: '#d',
   expiresAt: '#e',
   principal: '#p',
 } as const;
@@ -42,14 +42,14 @@ export function expiryOf(times: Omit<SessionTimes, 'createdAt'>): number {
 
 /**
  * One session as the repository sees it: meta data, and attributes decoded lazily from the
- * strings they were stored as. Reading or writing an attribute marks it for comparison at
- * commit, which is how a nested mutation (`get('cart').items.push(x)`) is saved and an
- * untouched attribute is not rewritten.
+ * strings they were stored as. Writing an attribute, or reading one that holds an object,
+ * marks it for comparison at commit, which is how a nested mutation
+ * (`get('cart').items.push(x)`) is saved and an untouched attribute is not rewritten.
  */
 export class SessionRecord {
   /** Attributes as stored in Redis when loaded (empty for a new session). */
   readonly #stored: Map<string, string>;
-  /** Attributes read or written in this request, by their live value. */
+  /** Attributes written in this request, and objects read (they may change in place). */
   readonly #live = new Map<string, unknown>();
   readonly #serializer: Serializer;
   #times: SessionTimes;
@@ -98,7 +98,9 @@ export class SessionRecord {
     const text = this.#stored.get(name);
     if (text === undefined) return undefined;
     const value = this.#serializer.parse(text);
-    this.#live.set(name, value);
+    // Only an object can change without a `set` (a nested mutation), so only an object is
+    // compared at commit; a primitive that was merely read costs no serialization there.
+    if (value !== null && typeof value === 'object') this.#live.set(name, value);
     return value;
   }
 

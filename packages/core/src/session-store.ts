@@ -56,6 +56,7 @@ export class SessionStore {
         keys: this.keys,
         options: cleaner,
         grace: this.#options.grace,
+        absoluteTimeout: this.#options.absoluteTimeout,
         operationTimeout: this.#options.operationTimeout,
         eventStream: this.#options.eventStream,
         now: this.#options.now,
@@ -345,11 +346,16 @@ export class SessionStore {
   }
 
   #freshTimes(now: number): SessionTimes {
+    return this.#timesOf(now, now);
+  }
+
+  /** The timeouts come from the options, not from the hash: they are policy, not facts. */
+  #timesOf(createdAt: number, lastAccessAt: number): SessionTimes {
     return {
-      createdAt: now,
-      lastAccessAt: now,
+      createdAt,
+      lastAccessAt,
       idleTimeout: this.#options.idleTimeout,
-      deadline: now + this.#options.absoluteTimeout,
+      deadline: createdAt + this.#options.absoluteTimeout,
     };
   }
 
@@ -379,10 +385,6 @@ export class SessionStore {
       String(times.createdAt),
       META.lastAccess,
       String(times.lastAccessAt),
-      META.idleTimeout,
-      String(times.idleTimeout),
-      META.deadline,
-      String(times.deadline),
       META.expiresAt,
       String(expiresAt),
     ];
@@ -547,19 +549,29 @@ export class SessionStore {
   }
 
   #recordFrom(id: string, reply: RedisReply | Error, now: number): SessionRecord | null {
-    const fields = toFieldMap(reply);
-    const expiresAt = Number(fields.get(META.expiresAt));
-    if (!(expiresAt > now)) return null;
+    if (!Array.isArray(reply)) return null;
+    // One pass: the attributes into the record's map, the meta fields (`#` names) read aside.
     const stored = new Map<string, string>();
-    for (const [name, value] of fields) if (!name.startsWith('#')) stored.set(name, value);
+    let createdAt = Number.NaN;
+    let lastAccessAt = Number.NaN;
+    let expiresAt = Number.NaN;
+    let principal: string | undefined;
+    for (let i = 0; i + 1 < reply.length; i += 2) {
+      const name = String(reply[i]);
+      const value = String(reply[i + 1]);
+      if (!name.startsWith('#')) stored.set(name, value);
+      else if (name === META.expiresAt) expiresAt = Number(value);
+      else if (name === META.lastAccess) lastAccessAt = Number(value);
+      else if (name === META.created) createdAt = Number(value);
+      else if (name === META.principal) principal = value;
+    }
+    if (!(expiresAt > now)) return null;
+    const times = this.#timesOf(createdAt, lastAccessAt);
+    // A timeout shortened since the last write ends the session now, not at the old expiry.
+    if (!(expiryOf(times) > now)) return null;
     return new SessionRecord(id, {
-      times: {
-        createdAt: Number(fields.get(META.created)),
-        lastAccessAt: Number(fields.get(META.lastAccess)),
-        idleTimeout: Number(fields.get(META.idleTimeout)),
-        deadline: Number(fields.get(META.deadline)),
-      },
-      principal: fields.get(META.principal),
+      times,
+      principal,
       stored,
       serializer: this.#options.serializer,
       isNew: false,

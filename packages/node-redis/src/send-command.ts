@@ -5,7 +5,7 @@ import type { NodeRedisClient, NodeRedisCommandOptions } from './node-redis-clie
  * `timeout: 0` switches node-redis' own command timeout off (see below).
  * No `abortSignal`: node-redis would honour it only for commands not written yet, at the cost
  * of one listener per command on the caller's signal (a 16-call batch trips Node's leak
- * warning). `untilAborted` stops the wait instead, with one listener per call or batch.
+ * warning). `untilAborted` stops the wait instead, with one listener per signal.
  */
 export const COMMAND_OPTIONS: NodeRedisCommandOptions = Object.freeze({
   typeMapping: {},

@@ -175,6 +175,34 @@ describe('a paused server (SIGSTOP)', () => {
     expect(Date.now() - started).toBeLessThan(800);
   });
 
+  it('rejects every call waiting on one shared signal when it aborts, and only those', async () => {
+    // The core shares one signal among the operations due in the same few ms.
+    server.pause();
+    const shared = new AbortController();
+    const own = new AbortController();
+    const waiting = Array.from({ length: 20 }, (_, i) =>
+      failure(
+        i % 2 === 0
+          ? port.send(ping, { signal: shared.signal })
+          : port.batch([ping], { signal: shared.signal }),
+      ),
+    );
+    const other = port.send(ping, { signal: own.signal });
+    shared.abort(new Error('deadline'));
+    for (const { error, ms } of await Promise.all(waiting)) {
+      expect(isSessError(error, 'UNAVAILABLE')).toBe(true);
+      expect(ms).toBeLessThan(100);
+    }
+    server.resume();
+    // The call on its own signal was not touched by the other's abort: Redis answers it.
+    expect(await other).toBe('PONG');
+    // A settled call leaves nothing behind on the signal it used.
+    const later = new AbortController();
+    expect(await port.send(ping, { signal: later.signal })).toBe('PONG');
+    later.abort();
+    expect(await port.send(ping)).toBe('PONG');
+  });
+
   it('rejects an already aborted call without sending it', async () => {
     const controller = new AbortController();
     controller.abort(new Error('gone'));

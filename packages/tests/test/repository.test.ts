@@ -178,6 +178,42 @@ describe('expiry', () => {
   });
 });
 
+describe('timeouts are policy, not stored', () => {
+  it('the hash keeps facts only (created, last access, expiry, principal) and the attributes', async () => {
+    const sessions = store();
+    const created = await sessions.create({ a: 1 }, { principal: 'eve' });
+    const key = sessions.keys.session(created.id);
+    const reply = (await redis.send({ command: 'HGETALL', keys: [key], args: [key] })) as string[];
+    const names = reply.filter((_, i) => i % 2 === 0).sort();
+    expect(names).toEqual(['#a', '#c', '#e', '#p', 'a']);
+  });
+
+  it('a shorter timeout in the options ends live sessions at once; a longer one applies from the next touch', async () => {
+    const prefix = `t${++prefixes}`;
+    // Stores on the same keys, as instances before and after a deploy that changed the options.
+    const deployed = (idleTimeout: number, absoluteTimeout: number) =>
+      store({ prefix, idleTimeout, absoluteTimeout, touchInterval: 1_000 });
+    const before = deployed(60_000, 600_000);
+    const idle = await before.create({ a: 1 });
+    const old = await before.create({ b: 1 });
+    clock += 20_000;
+
+    // The idle timeout shortened to 10 s: the session idle for 20 s is over.
+    expect(await deployed(10_000, 600_000).load(idle.id)).toBeNull();
+    // The absolute one shortened to 15 s: a session created 20 s ago is over, however active.
+    expect(await deployed(60_000, 15_000).load(old.id)).toBeNull();
+
+    // A longer idle timeout counts from the last access (20 s ago) at once, and Redis' expiry
+    // (the old one, t + 60 s) moves with the next touch.
+    const longer = deployed(120_000, 600_000);
+    const loaded = await longer.load(old.id);
+    expect(loaded?.expiresAt).toBe(clock + 100_000);
+    expect(await longer.commit(loaded!)).toBe('saved');
+    clock += 90_000; // past the old expiry, inside the new one
+    expect((await longer.load(old.id))?.get('b')).toBe(1);
+  });
+});
+
 describe('principals', () => {
   it('finds and revokes the sessions of a principal, optionally keeping one', async () => {
     const sessions = store();

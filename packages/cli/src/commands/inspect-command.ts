@@ -68,8 +68,6 @@ export const inspectCommand: Command = async ({ args, connection, openStore }) =
   const meta = {
     createdAt: number(M.created),
     lastAccessAt: number(M.lastAccess),
-    idleTimeout: number(M.idleTimeout),
-    deadline: number(M.deadline),
     expiresAt,
     principal: stored.get(M.principal) ?? null,
   };
@@ -117,8 +115,6 @@ export const inspectCommand: Command = async ({ args, connection, openStore }) =
     ['Principal', meta.principal ?? '(anonymous)'],
     ['Created', moment(meta.createdAt)],
     ['Last access', moment(meta.lastAccessAt)],
-    ['Idle timeout', meta.idleTimeout === null ? '-' : formatDuration(meta.idleTimeout)],
-    ['Absolute deadline', moment(meta.deadline)],
     ['Expires', moment(expiresAt)],
     ['Key', `${key}, TTL ${keyTtl >= 0 ? formatDuration(keyTtl) : 'none'} (expiry + grace)`],
     ['Expiry index', indexText],
