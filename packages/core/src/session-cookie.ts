@@ -2,6 +2,7 @@ import { parseCookie, type SetCookie, stringifySetCookie } from 'cookie';
 import { CookieSigner } from './cookie-signer.js';
 import type { ResolvedCookieOptions } from './http-options.js';
 import { isValidSessionId } from './session-id.js';
+import { SetCookieTemplate } from './set-cookie-template.js';
 
 const ID_LENGTH = 43;
 /** Anything longer cannot be an id, signed or not: refused before any parsing of its content. */
@@ -29,9 +30,16 @@ export class SessionCookie {
   readonly #options: ResolvedCookieOptions;
   readonly #signer: CookieSigner | undefined;
 
+  /** The session cookie's header, for plain and for secure requests. */
+  readonly #templates: readonly [SetCookieTemplate, SetCookieTemplate];
+
   constructor(options: ResolvedCookieOptions, secrets: readonly string[]) {
     this.#options = options;
     this.#signer = secrets.length > 0 ? new CookieSigner(secrets) : undefined;
+    this.#templates = [
+      new SetCookieTemplate(this.#attributes(false)),
+      new SetCookieTemplate(this.#attributes(true)),
+    ];
   }
 
   get persistent(): boolean {
@@ -81,13 +89,12 @@ export class SessionCookie {
   /** The Set-Cookie value carrying `id`; persistent cookies expire with the session. */
   serialize(id: string, secureRequest: boolean, expiresAt: number, now: number): string {
     const value = this.#signer ? this.#signer.sign(id) : id;
-    const lifetime = this.#options.persistent
-      ? { maxAge: Math.max(0, Math.floor((expiresAt - now) / 1000)), expires: new Date(expiresAt) }
-      : {};
-    return stringifySetCookie(
-      { ...this.#attributes(secureRequest), ...lifetime, value },
-      { encode: (text) => text },
-    );
+    const template = this.#templates[secureRequest ? 1 : 0];
+    if (!this.#options.persistent) return template.render(value);
+    return template.render(value, {
+      maxAge: Math.max(0, Math.floor((expiresAt - now) / 1000)),
+      expiresAt,
+    });
   }
 
   /** The Set-Cookie value that makes the browser drop the cookie. */
