@@ -1,4 +1,13 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+
+/**
+ * SHA-256 in base64url. `crypto.hash` (Node 20.12+) digests in one call, without a Hash object,
+ * in half the time; a namespace import, so that an older Node 20 falls back instead of failing.
+ */
+const sha256 =
+  typeof crypto.hash === 'function'
+    ? (text: string) => crypto.hash('sha256', text, 'base64url')
+    : (text: string) => crypto.createHash('sha256').update(text).digest('base64url');
 
 /**
  * Where everything lives in Redis (DESIGN §4). Each key carries a hash tag, so per-session
@@ -35,7 +44,7 @@ export class KeyLayout {
 
   /** The principal index: a digest, so any principal string is safe inside a key. */
   principal(principal: string): string {
-    const digest = createHash('sha256').update(principal).digest('base64url').slice(0, 22);
+    const digest = sha256(principal).slice(0, 22);
     return `${this.prefix}:p:{${digest}}`;
   }
 }
