@@ -31,7 +31,7 @@ export interface BenchOptions {
 
 export const USAGE = `npm run bench -w @sess/bench-peers [-- options]
   --duration <s>           seconds of each measured run (4)
-  --rounds <n>             measured runs per stack and scenario, interleaved; the median counts (5)
+  --rounds <n>             measured runs per stack and scenario, interleaved; the median counts (7)
   --warmup <s>             unmeasured seconds before a stack's first run of a scenario (2)
   --connections <n>        concurrent connections of the load generator (50)
   --frameworks <list>      express,fastify,koa
@@ -52,7 +52,7 @@ export function parseOptions(argv: readonly string[], packageDir: string): Bench
     strict: true,
     options: {
       duration: { type: 'string', default: '4' },
-      rounds: { type: 'string', default: '5' },
+      rounds: { type: 'string', default: '7' },
       warmup: { type: 'string', default: '2' },
       connections: { type: 'string', default: '50' },
       frameworks: { type: 'string', default: FRAMEWORKS.join(',') },
