@@ -1,5 +1,6 @@
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { RunningApp } from './app-contract.js';
 
 /** Listens on a free loopback port and resolves with it. */
 export function listenOnLoopback(server: Server): Promise<number> {
@@ -18,4 +19,25 @@ export function closeServer(server: Server): Promise<void> {
     server.close(() => resolve());
     server.closeAllConnections();
   });
+}
+
+/** Serves a Node request listener (an Express app, Koa's `app.callback()`) on a free loopback port. */
+export async function listenHttp(listener: RequestListener): Promise<RunningApp> {
+  const server = createServer(listener);
+  const port = await listenOnLoopback(server);
+  return { port, close: () => closeServer(server) };
+}
+
+/** `running`, whose `close` then closes what the app opened, in order (its Redis clients). */
+export function closingAfter(
+  running: RunningApp,
+  ...closers: ReadonlyArray<() => Promise<unknown>>
+): RunningApp {
+  return {
+    port: running.port,
+    close: async () => {
+      await running.close();
+      for (const close of closers) await close();
+    },
+  };
 }

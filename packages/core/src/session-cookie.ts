@@ -1,4 +1,4 @@
-import { parseCookie, type SetCookie, stringifySetCookie } from 'cookie';
+import { parseCookie, type SetCookie } from 'cookie';
 import { CookieSigner } from './cookie-signer.js';
 import type { ResolvedCookieOptions } from './http-options.js';
 import { isValidSessionId } from './session-id.js';
@@ -99,12 +99,7 @@ export class SessionCookie {
 
   /** The Set-Cookie value that makes the browser drop the cookie. */
   clear(secureRequest: boolean): string {
-    return stringifySetCookie({
-      ...this.#attributes(secureRequest),
-      value: '',
-      maxAge: 0,
-      expires: new Date(0),
-    });
+    return this.#templates[secureRequest ? 1 : 0].render('', { maxAge: 0, expiresAt: 0 });
   }
 
   #attributes(secureRequest: boolean): SetCookie {

@@ -1,7 +1,6 @@
-import { createServer } from 'node:http';
 import express from 'express';
 import { ROUTES, type StartApp } from '../app-contract.js';
-import { closeServer, listenOnLoopback } from '../listen.js';
+import { listenHttp } from '../listen.js';
 
 /** Express with no sessions: the ceiling the session stacks are measured against. */
 export const start: StartApp = async () => {
@@ -20,7 +19,5 @@ export const start: StartApp = async () => {
   app.post(ROUTES.signIn, (_req, res) => {
     res.json({ ok: true });
   });
-  const server = createServer(app);
-  const port = await listenOnLoopback(server);
-  return { port, close: () => closeServer(server) };
+  return listenHttp(app);
 };

@@ -1,7 +1,6 @@
-import { createServer } from 'node:http';
 import express from 'express';
 import { ROUTES, type StartApp } from '../app-contract.js';
-import { closeServer, listenOnLoopback } from '../listen.js';
+import { closingAfter, listenHttp } from '../listen.js';
 import { openReadFloor } from '../read-floor.js';
 
 /** Express with one HGETALL per read and nothing else (see `read-floor.ts`). */
@@ -11,13 +10,5 @@ export const start: StartApp = async ({ redisUrl }) => {
   app.get(ROUTES.read, (_req, res, next) => {
     floor.read().then((data) => res.json(data), next);
   });
-  const server = createServer(app);
-  const port = await listenOnLoopback(server);
-  return {
-    port,
-    close: async () => {
-      await closeServer(server);
-      await floor.close();
-    },
-  };
+  return closingAfter(await listenHttp(app), () => floor.close());
 };

@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import { RedisStore } from 'connect-redis';
 import express from 'express';
 import session from 'express-session';
@@ -11,7 +10,7 @@ import {
   SESSION_ATTRIBUTES,
   type StartApp,
 } from '../app-contract.js';
-import { closeServer, listenOnLoopback } from '../listen.js';
+import { closingAfter, listenHttp } from '../listen.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -75,13 +74,5 @@ export const start: StartApp = async ({ redisUrl }) => {
   app.get(ROUTES.names, (req, res) => {
     res.json(attributeNames(req.session));
   });
-  const server = createServer(app);
-  const port = await listenOnLoopback(server);
-  return {
-    port,
-    close: async () => {
-      await closeServer(server);
-      await client.close();
-    },
-  };
+  return closingAfter(await listenHttp(app), () => client.close());
 };

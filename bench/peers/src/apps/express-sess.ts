@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import { createSessionStore } from '@sess/core';
 import { session } from '@sess/express';
 import { createNodeRedisPort } from '@sess/node-redis';
@@ -11,7 +10,7 @@ import {
   SESSION_ATTRIBUTES,
   type StartApp,
 } from '../app-contract.js';
-import { closeServer, listenOnLoopback } from '../listen.js';
+import { closingAfter, listenHttp } from '../listen.js';
 import '../types/sess-session-data.js';
 
 /** Express with sess, as its README sets it up: default store options, a signing secret. */
@@ -46,14 +45,9 @@ export const start: StartApp = async ({ redisUrl }) => {
   app.get(ROUTES.names, (req, res) => {
     res.json(attributeNames(req.session));
   });
-  const server = createServer(app);
-  const listening = await listenOnLoopback(server);
-  return {
-    port: listening,
-    close: async () => {
-      await closeServer(server);
-      await store.close();
-      await port.close();
-    },
-  };
+  return closingAfter(
+    await listenHttp(app),
+    () => store.close(),
+    () => port.close(),
+  );
 };

@@ -1,5 +1,6 @@
 import Fastify from 'fastify';
 import { ROUTES, type StartApp } from '../app-contract.js';
+import { closingAfter } from '../listen.js';
 import { listenFastify } from '../listen-fastify.js';
 import { openReadFloor } from '../read-floor.js';
 
@@ -8,12 +9,5 @@ export const start: StartApp = async ({ redisUrl }) => {
   const floor = await openReadFloor(redisUrl);
   const app = Fastify();
   app.get(ROUTES.read, () => floor.read());
-  const running = await listenFastify(app);
-  return {
-    port: running.port,
-    close: async () => {
-      await running.close();
-      await floor.close();
-    },
-  };
+  return closingAfter(await listenFastify(app), () => floor.close());
 };

@@ -11,6 +11,7 @@ import {
   SESSION_ATTRIBUTES,
   type StartApp,
 } from '../app-contract.js';
+import { closingAfter } from '../listen.js';
 import { listenFastify } from '../listen-fastify.js';
 
 declare module 'fastify' {
@@ -68,12 +69,5 @@ export const start: StartApp = async ({ redisUrl }) => {
     return { ok: true };
   });
   app.get(ROUTES.names, async (request) => attributeNames(request.session));
-  const running = await listenFastify(app);
-  return {
-    port: running.port,
-    close: async () => {
-      await running.close();
-      await client.close();
-    },
-  };
+  return closingAfter(await listenFastify(app), () => client.close());
 };

@@ -10,6 +10,7 @@ import {
   SESSION_ATTRIBUTES,
   type StartApp,
 } from '../app-contract.js';
+import { closingAfter } from '../listen.js';
 import { listenFastify } from '../listen-fastify.js';
 import '../types/sess-session-data.js';
 
@@ -42,13 +43,9 @@ export const start: StartApp = async ({ redisUrl }) => {
     return { ok: true };
   });
   app.get(ROUTES.names, async (request) => attributeNames(request.session));
-  const running = await listenFastify(app);
-  return {
-    port: running.port,
-    close: async () => {
-      await running.close();
-      await store.close();
-      await port.close();
-    },
-  };
+  return closingAfter(
+    await listenFastify(app),
+    () => store.close(),
+    () => port.close(),
+  );
 };

@@ -1,6 +1,6 @@
 import Koa from 'koa';
 import { ROUTES, type StartApp } from '../app-contract.js';
-import { listenKoa } from '../listen-koa.js';
+import { listenHttp } from '../listen.js';
 
 /** Koa with no sessions: the ceiling the session stacks are measured against. */
 export const start: StartApp = async () => {
@@ -15,5 +15,5 @@ export const start: StartApp = async () => {
       ctx.body = { visits };
     } else if (route === `POST ${ROUTES.signIn}`) ctx.body = { ok: true };
   });
-  return listenKoa(app);
+  return listenHttp(app.callback());
 };

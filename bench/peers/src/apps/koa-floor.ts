@@ -1,6 +1,6 @@
 import Koa from 'koa';
 import { ROUTES, type StartApp } from '../app-contract.js';
-import { listenKoa } from '../listen-koa.js';
+import { closingAfter, listenHttp } from '../listen.js';
 import { openReadFloor } from '../read-floor.js';
 
 /** Koa with one HGETALL per read and nothing else (see `read-floor.ts`). */
@@ -10,12 +10,5 @@ export const start: StartApp = async ({ redisUrl }) => {
   app.use(async (ctx) => {
     if (ctx.method === 'GET' && ctx.path === ROUTES.read) ctx.body = await floor.read();
   });
-  const running = await listenKoa(app);
-  return {
-    port: running.port,
-    close: async () => {
-      await running.close();
-      await floor.close();
-    },
-  };
+  return closingAfter(await listenHttp(app.callback()), () => floor.close());
 };

@@ -9,7 +9,7 @@ import {
   SESSION_ATTRIBUTES,
   type StartApp,
 } from '../app-contract.js';
-import { listenKoa } from '../listen-koa.js';
+import { closingAfter, listenHttp } from '../listen.js';
 
 /** The part of koa-session's `ctx.session` the app uses (koa-session does not type `ctx`). */
 interface KoaSession {
@@ -53,12 +53,5 @@ export const start: StartApp = async ({ redisUrl }) => {
       ctx.body = { ok: true };
     } else if (route === `GET ${ROUTES.names}`) ctx.body = attributeNames(data.toJSON());
   });
-  const running = await listenKoa(app);
-  return {
-    port: running.port,
-    close: async () => {
-      await running.close();
-      await store.client.quit();
-    },
-  };
+  return closingAfter(await listenHttp(app.callback()), () => store.client.quit());
 };

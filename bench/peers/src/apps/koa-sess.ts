@@ -10,7 +10,7 @@ import {
   SESSION_ATTRIBUTES,
   type StartApp,
 } from '../app-contract.js';
-import { listenKoa } from '../listen-koa.js';
+import { closingAfter, listenHttp } from '../listen.js';
 import '../types/sess-session-data.js';
 
 /** Koa with sess, as its README sets it up: default store options, a signing secret. */
@@ -39,13 +39,9 @@ export const start: StartApp = async ({ redisUrl }) => {
       ctx.body = { ok: true };
     } else if (route === `GET ${ROUTES.names}`) ctx.body = attributeNames(ctx.session);
   });
-  const running = await listenKoa(app);
-  return {
-    port: running.port,
-    close: async () => {
-      await running.close();
-      await store.close();
-      await port.close();
-    },
-  };
+  return closingAfter(
+    await listenHttp(app.callback()),
+    () => store.close(),
+    () => port.close(),
+  );
 };
