@@ -4,13 +4,6 @@ import { SessError } from './errors.js';
 /** base64url of the 32 bytes of an HMAC-SHA256. */
 const SIGNATURE_LENGTH = 43;
 const SIGNATURE = /^[A-Za-z0-9_-]{43}$/;
-/**
- * Cookie values verified lately. A browser sends the same value on every request, and an HMAC
- * costs a read request about as much as the rest of the core's work for it (bench/peers), so a
- * value seen again is not hashed again. Only values that verified are kept, so a flood of
- * forged cookies cannot evict the real ones; a hit tells the sender nothing it did not hold.
- */
-const VERIFIED_CACHE_SIZE = 4_096;
 
 /** What a verified cookie value carries. */
 export interface VerifiedValue {
@@ -25,8 +18,6 @@ export interface VerifiedValue {
  */
 export class CookieSigner {
   readonly #secrets: readonly string[];
-  /** Oldest first (a Map keeps insertion order), so the first key is the one to evict. */
-  readonly #verified = new Map<string, VerifiedValue>();
 
   constructor(secrets: readonly string[]) {
     if (secrets.length === 0) {
@@ -54,19 +45,6 @@ export class CookieSigner {
    * in constant time; every secret is tried, so the time does not tell which one matched.
    */
   verify(value: string): VerifiedValue | null {
-    const known = this.#verified.get(value);
-    if (known !== undefined) return known;
-    const verified = this.#verifyBySecrets(value);
-    if (verified !== null) {
-      if (this.#verified.size >= VERIFIED_CACHE_SIZE) {
-        this.#verified.delete(this.#verified.keys().next().value as string);
-      }
-      this.#verified.set(value, verified);
-    }
-    return verified;
-  }
-
-  #verifyBySecrets(value: string): VerifiedValue | null {
     const dot = value.lastIndexOf('.');
     if (dot <= 0 || value.length - dot - 1 !== SIGNATURE_LENGTH) return null;
     const id = value.slice(0, dot);
@@ -79,7 +57,7 @@ export class CookieSigner {
       const expected = Buffer.from(mac(secret, id), 'latin1');
       if (timingSafeEqual(given, expected) && matched === -1) matched = index;
     });
-    return matched === -1 ? null : Object.freeze({ id, stale: matched > 0 });
+    return matched === -1 ? null : { id, stale: matched > 0 };
   }
 }
 

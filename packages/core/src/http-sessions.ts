@@ -5,7 +5,7 @@ import {
   type ResolvedHttpOptions,
   resolveHttpOptions,
 } from './http-options.js';
-import { SessionCookie } from './session-cookie.js';
+import { type IncomingCookie, SessionCookie } from './session-cookie.js';
 import type { SessionRecord } from './session-record.js';
 import { SessionScope } from './session-scope.js';
 import type { SessionStore } from './session-store.js';
@@ -50,21 +50,34 @@ export class HttpSessions {
    * Throws a `SessError` with `code: 'UNAVAILABLE'` and `status: 503` when Redis does not
    * answer and `onUnavailable` is `'fail'`.
    */
-  async open(request: HttpRequestFacts): Promise<SessionScope> {
-    const secure = isSecureRequest(request, this.#trust);
-    const incoming = this.#cookie.read(request.cookie, secure);
-    let record: SessionRecord | null = null;
-    let degraded = false;
-    if (incoming.id !== undefined) {
-      try {
-        record = await this.#options.store.load(incoming.id);
-      } catch (error) {
-        if (!isSessError(error, 'UNAVAILABLE') || this.#options.onUnavailable === 'fail') {
-          throw toHttpError(error);
-        }
-        degraded = true;
+  open(request: HttpRequestFacts): Promise<SessionScope> {
+    // No async frame: every request comes through here, and each frame costs promise jobs.
+    try {
+      const secure = isSecureRequest(request, this.#trust);
+      const incoming = this.#cookie.read(request.cookie, secure);
+      if (incoming.id === undefined) {
+        return Promise.resolve(this.#scope(incoming, secure, null, false));
       }
+      return this.#options.store.load(incoming.id).then(
+        (record) => this.#scope(incoming, secure, record, false),
+        (error: unknown) => {
+          if (!isSessError(error, 'UNAVAILABLE') || this.#options.onUnavailable === 'fail') {
+            throw toHttpError(error);
+          }
+          return this.#scope(incoming, secure, null, true);
+        },
+      );
+    } catch (error) {
+      return Promise.reject(toHttpError(error));
     }
+  }
+
+  #scope(
+    incoming: IncomingCookie,
+    secure: boolean,
+    record: SessionRecord | null,
+    degraded: boolean,
+  ): SessionScope {
     return new SessionScope({
       options: this.#options,
       cookie: this.#cookie,

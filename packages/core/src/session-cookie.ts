@@ -18,8 +18,19 @@ export interface IncomingCookie {
   readonly stale: boolean;
 }
 
-const ABSENT: IncomingCookie = { present: false, id: undefined, stale: false };
-const INVALID: IncomingCookie = { present: true, id: undefined, stale: false };
+const ABSENT: IncomingCookie = Object.freeze({ present: false, id: undefined, stale: false });
+const INVALID: IncomingCookie = Object.freeze({ present: true, id: undefined, stale: false });
+
+/** Identity decoding: a valid value needs none, and `%2A` must stay `%2A`, not become `*`. */
+const RAW_VALUES = Object.freeze({ decode: (text: string) => text });
+
+/**
+ * Cookie values accepted lately. A browser sends the same value on every request, and an HMAC
+ * costs a read about as much as the rest of the core's work for it (bench/peers), so a value
+ * seen again is neither hashed nor parsed again. Only accepted values are kept, so a flood of
+ * forged cookies cannot evict the real ones; a hit tells the sender nothing it did not hold.
+ */
+const ACCEPTED_CACHE_SIZE = 4_096;
 
 /**
  * The session cookie: its name and attributes for a request, reading it from a Cookie header,
@@ -29,13 +40,17 @@ const INVALID: IncomingCookie = { present: true, id: undefined, stale: false };
 export class SessionCookie {
   readonly #options: ResolvedCookieOptions;
   readonly #signer: CookieSigner | undefined;
-
+  /** The cookie's name for plain and for secure requests. */
+  readonly #names: readonly [string, string];
   /** The session cookie's header, for plain and for secure requests. */
   readonly #templates: readonly [SetCookieTemplate, SetCookieTemplate];
+  /** Oldest first (a Map keeps insertion order), so the first key is the one to evict. */
+  readonly #accepted = new Map<string, IncomingCookie>();
 
   constructor(options: ResolvedCookieOptions, secrets: readonly string[]) {
     this.#options = options;
     this.#signer = secrets.length > 0 ? new CookieSigner(secrets) : undefined;
+    this.#names = [this.#nameFor(false), this.#nameFor(true)];
     this.#templates = [
       new SetCookieTemplate(this.#attributes(false)),
       new SetCookieTemplate(this.#attributes(true)),
@@ -54,10 +69,7 @@ export class SessionCookie {
 
   /** `__Host-<name>` where the prefix's rules hold (Secure, no Domain, Path=/), else `<name>`. */
   nameFor(secureRequest: boolean): string {
-    const { hostPrefix, domain, path, name } = this.#options;
-    const prefixed =
-      hostPrefix && domain === undefined && path === '/' && this.secureFor(secureRequest);
-    return prefixed ? `__Host-${name}` : name;
+    return this.#names[secureRequest ? 1 : 0];
   }
 
   /** Never throws: whatever the header holds, the answer is an id or no id. */
@@ -67,23 +79,34 @@ export class SessionCookie {
     if (!header.includes(name)) return ABSENT;
     let value: string | undefined;
     try {
-      // Identity decoding: a valid value needs none, and `%2A` must stay `%2A`, not become `*`.
-      value = parseCookie(header, { decode: (text) => text })[name];
+      value = parseCookie(header, RAW_VALUES)[name];
     } catch {
       return INVALID;
     }
     if (value === undefined) return ABSENT;
+    return this.#accepted.get(value) ?? this.#accept(value);
+  }
+
+  /** A value not accepted lately: checked, and remembered if it holds an id. */
+  #accept(value: string): IncomingCookie {
     if (value.length > MAX_VALUE_LENGTH) return INVALID;
+    let incoming: IncomingCookie = INVALID;
     if (this.#signer === undefined) {
-      return isValidSessionId(value) ? { present: true, id: value, stale: false } : INVALID;
+      if (isValidSessionId(value)) incoming = { present: true, id: value, stale: false };
+    } else if (value.length === MAX_VALUE_LENGTH && isValidSessionId(value.slice(0, ID_LENGTH))) {
+      // The id's shape is checked before the HMAC, so junk costs no hashing.
+      const verified = this.#signer.verify(value);
+      if (verified !== null && isValidSessionId(verified.id)) {
+        incoming = { present: true, id: verified.id, stale: verified.stale };
+      }
     }
-    // The id's shape is checked before the HMAC, so junk costs no hashing.
-    if (value.length !== MAX_VALUE_LENGTH || !isValidSessionId(value.slice(0, ID_LENGTH))) {
-      return INVALID;
+    if (incoming === INVALID) return INVALID;
+    if (this.#accepted.size >= ACCEPTED_CACHE_SIZE) {
+      this.#accepted.delete(this.#accepted.keys().next().value as string);
     }
-    const verified = this.#signer.verify(value);
-    if (verified === null || !isValidSessionId(verified.id)) return INVALID;
-    return { present: true, id: verified.id, stale: verified.stale };
+    const frozen = Object.freeze(incoming);
+    this.#accepted.set(value, frozen);
+    return frozen;
   }
 
   /** The Set-Cookie value carrying `id`; persistent cookies expire with the session. */
@@ -100,6 +123,13 @@ export class SessionCookie {
   /** The Set-Cookie value that makes the browser drop the cookie. */
   clear(secureRequest: boolean): string {
     return this.#templates[secureRequest ? 1 : 0].render('', { maxAge: 0, expiresAt: 0 });
+  }
+
+  #nameFor(secureRequest: boolean): string {
+    const { hostPrefix, domain, path, name } = this.#options;
+    const prefixed =
+      hostPrefix && domain === undefined && path === '/' && this.secureFor(secureRequest);
+    return prefixed ? `__Host-${name}` : name;
   }
 
   #attributes(secureRequest: boolean): SetCookie {

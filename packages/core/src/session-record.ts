@@ -49,8 +49,11 @@ export function expiryOf(times: Omit<SessionTimes, 'createdAt'>): number {
 export class SessionRecord {
   /** Attributes as stored in Redis when loaded (empty for a new session). */
   readonly #stored: Map<string, string>;
-  /** Attributes written in this request, and objects read (they may change in place). */
-  readonly #live = new Map<string, unknown>();
+  /**
+   * Attributes written in this request, and objects read (they may change in place). Made on
+   * the first of those: most reads only read primitives, and never need it.
+   */
+  #live: Map<string, unknown> | undefined;
   readonly #serializer: Serializer;
   #times: SessionTimes;
   #principal: string | undefined;
@@ -94,33 +97,35 @@ export class SessionRecord {
   }
 
   get(name: string): unknown {
-    if (this.#live.has(name)) return this.#live.get(name);
+    const live = this.#live;
+    if (live?.has(name)) return live.get(name);
     const text = this.#stored.get(name);
     if (text === undefined) return undefined;
     const value = this.#serializer.parse(text);
     // Only an object can change without a `set` (a nested mutation), so only an object is
     // compared at commit; a primitive that was merely read costs no serialization there.
-    if (value !== null && typeof value === 'object') this.#live.set(name, value);
+    if (value !== null && typeof value === 'object') this.#liveMap().set(name, value);
     return value;
   }
 
   set(name: string, value: unknown): void {
     assertAttributeName(name);
-    this.#live.set(name, value);
+    this.#liveMap().set(name, value);
   }
 
   delete(name: string): void {
-    this.#live.set(name, undefined);
+    this.#liveMap().set(name, undefined);
   }
 
   has(name: string): boolean {
-    return this.#live.has(name) ? this.#live.get(name) !== undefined : this.#stored.has(name);
+    const live = this.#live;
+    return live?.has(name) ? live.get(name) !== undefined : this.#stored.has(name);
   }
 
   /** Names of the attributes present now. */
   names(): string[] {
     const names = new Set(this.#stored.keys());
-    for (const [name, value] of this.#live) {
+    for (const [name, value] of this.#live ?? []) {
       if (value === undefined) names.delete(name);
       else names.add(name);
     }
@@ -139,6 +144,7 @@ export class SessionRecord {
    * stored form, and checks no size limit (`changes` does, when there is something to write).
    */
   hasChanges(): boolean {
+    if (this.#live === undefined) return false;
     for (const [, , changed] of this.#liveTexts()) if (changed) return true;
     return false;
   }
@@ -149,7 +155,7 @@ export class SessionRecord {
    * left out.
    */
   *#liveTexts(): Generator<[name: string, text: string | undefined, changed: boolean]> {
-    for (const [name, value] of this.#live) {
+    for (const [name, value] of this.#live ?? []) {
       if (value === undefined) {
         if (this.#stored.has(name)) yield [name, undefined, true];
         continue;
@@ -198,6 +204,11 @@ export class SessionRecord {
       }
     }
     return { set, removed };
+  }
+
+  #liveMap(): Map<string, unknown> {
+    this.#live ??= new Map();
+    return this.#live;
   }
 
   /** After a successful commit: what was written is now what is stored. */

@@ -32,11 +32,14 @@ export interface NodeRequestLike {
 export function requestFacts(request: NodeRequestLike): HttpRequestFacts {
   const headers = request.headers;
   const cookie = headers.cookie;
+  const forwardedProto = headers['x-forwarded-proto'];
   return {
     cookie: Array.isArray(cookie) ? cookie.join('; ') : cookie,
     secure: request.socket?.encrypted === true,
-    remoteAddress: request.socket?.remoteAddress,
-    forwardedProto: headers['x-forwarded-proto'],
+    // Only a forwarded protocol needs the peer's address (`isSecureRequest`), and reading it
+    // costs a call into the socket on every request (CPU profiles of reads).
+    remoteAddress: forwardedProto === undefined ? undefined : request.socket?.remoteAddress,
+    forwardedProto,
     forwardedFor: headers['x-forwarded-for'],
   };
 }

@@ -30,17 +30,6 @@ describe('CookieSigner', () => {
     expect(signer.verify(`${signed.slice(0, -1)}${lookalike}`)).toBeNull();
   });
 
-  it('verifies as before once its cache of verified values is full', () => {
-    const signer = new CookieSigner(['s']);
-    const values = Array.from({ length: 5_000 }, () => signer.sign(newSessionId()));
-    for (const value of values) expect(signer.verify(value)).not.toBeNull();
-    // Evicted and still cached values alike; a forgery is refused however often it comes.
-    for (const value of values) expect(signer.verify(value)?.id).toBe(value.slice(0, 43));
-    const forged = `${values[0]!.slice(0, -2)}AA`;
-    expect(signer.verify(forged)).toBeNull();
-    expect(signer.verify(forged)).toBeNull();
-  });
-
   it('needs at least one non-empty secret', () => {
     expect(() => new CookieSigner([])).toThrow(/secrets/);
     expect(() => new CookieSigner([''])).toThrow(/secrets/);

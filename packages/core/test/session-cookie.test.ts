@@ -81,6 +81,27 @@ describe('SessionCookie', () => {
     for (const header of junk.slice(0, 9)) expect(cookie().read(header, false).id).toBeUndefined();
   });
 
+  it('reads as before once its cache of accepted values is full; forgeries never enter it', () => {
+    const signed = cookie({ secrets: ['a'] });
+    const signer = new CookieSigner(['a']);
+    const ids = Array.from({ length: 5_000 }, () => newSessionId());
+    for (const each of ids) expect(signed.read(`sess=${signer.sign(each)}`, false).id).toBe(each);
+    // Evicted and still cached values alike.
+    for (const each of ids) expect(signed.read(`sess=${signer.sign(each)}`, false).id).toBe(each);
+    const forged = `sess=${signer.sign(id).slice(0, -2)}AA`;
+    expect(signed.read(forged, false)).toEqual({ present: true, id: undefined, stale: false });
+    expect(signed.read(forged, false)).toEqual({ present: true, id: undefined, stale: false });
+    // A value signed with an older secret stays stale when it comes again.
+    const rotated = cookie({ secrets: ['b', 'a'] });
+    for (let i = 0; i < 2; i++) {
+      expect(rotated.read(`sess=${signer.sign(id)}`, false)).toEqual({
+        present: true,
+        id,
+        stale: true,
+      });
+    }
+  });
+
   it('clears with an expired cookie of the same name and scope', () => {
     const header = parseSetCookie(cookie().clear(true));
     expect(header).toMatchObject({

@@ -64,4 +64,20 @@ describe('isSecureRequest', () => {
       forwardedFor: '1.2.3.4',
     });
   });
+
+  it('leaves the peer address unread when no proxy forwarded a protocol', () => {
+    const socket = {
+      get remoteAddress(): string {
+        throw new Error('read');
+      },
+    };
+    const facts = requestFacts({ headers: { cookie: ['a=1', 'b=2'] }, socket });
+    expect(facts).toEqual({
+      cookie: 'a=1; b=2',
+      secure: false,
+      remoteAddress: undefined,
+      forwardedProto: undefined,
+      forwardedFor: undefined,
+    });
+  });
 });

@@ -2,7 +2,7 @@ import type { RespVersions } from 'redis';
 
 /** Per-call options this package passes to node-redis' `sendCommand`. */
 export interface NodeRedisCommandOptions {
-  /** Always `{}`: replies in their plain RESP2 shapes, whatever the client's default mapping. */
+  /** `{}` overrides the client's default mapping: replies in their plain RESP2 shapes. */
   readonly typeMapping?: Record<never, never>;
   /** Always 0: no timeout of node-redis' own (the core's deadline covers every call). */
   readonly timeout?: number;
@@ -104,6 +104,8 @@ export interface NodeRedisSentinelEvent {
 export interface NodeRedisSentinel {
   readonly isOpen: boolean;
   readonly isReady: boolean;
+  /** node-redis' defaults for every command of this client, as `NodeRedisClient._commandOptions`. */
+  readonly commandOptions?: { readonly typeMapping?: unknown } | undefined;
   connect(): Promise<unknown>;
   /** Sent to the master (`isReadonly: false`). */
   sendCommand(

@@ -1,24 +1,52 @@
 import type { NodeRedisClient, NodeRedisCommandOptions } from './node-redis-client.js';
 
 /**
- * `typeMapping: {}` overrides any mapping the client was given, so replies keep RESP2 shapes.
- * `timeout: 0` switches node-redis' own command timeout off (see below).
+ * `timeout: 0` switches node-redis' own command timeout off: node-redis 6 gives every command a
+ * 5 s timeout by default, enforced with an `AbortSignal.timeout` per command until it is
+ * written, half the CPU of an HGETALL (measured in bench/peers), for nothing, since the core's
+ * deadline (1 s) covers every call.
  * No `abortSignal`: node-redis would honour it only for commands not written yet, at the cost
  * of one listener per command on the caller's signal (a 16-call batch trips Node's leak
  * warning). `untilAborted` stops the wait instead, with one listener per signal.
  */
+const PLAIN: NodeRedisCommandOptions = Object.freeze({ timeout: 0 });
+
+/**
+ * The same, and `typeMapping: {}`: it overrides a mapping the client was given, so replies keep
+ * their RESP2 shapes.
+ */
 export const COMMAND_OPTIONS: NodeRedisCommandOptions = Object.freeze({
   typeMapping: {},
-  // node-redis 6 gives every command a 5 s timeout by default, enforced with an
-  // `AbortSignal.timeout` per command until it is written: half the CPU of an HGETALL
-  // (measured in bench/peers), for nothing, since the core's deadline (1 s) covers every call.
   timeout: 0,
 });
+
+/**
+ * The options for calls on a client whose default command options (what node-redis merges
+ * each call's options into) are `defaults`. Any `typeMapping` key in a call's options costs
+ * node-redis over a microsecond per call (measured in-process; bench/peers shows it in read
+ * requests), so the override goes only to a client that has a mapping, or whose defaults
+ * cannot be read.
+ */
+export function commandOptionsFor(
+  defaults: { readonly typeMapping?: unknown } | undefined,
+): NodeRedisCommandOptions {
+  return defaults !== undefined && defaults.typeMapping === undefined ? PLAIN : COMMAND_OPTIONS;
+}
+
+/**
+ * node-redis' defaults for every command of a client (`commandOptions` at creation, or
+ * `withTypeMapping()`), which each call's options are merged into. A member its types call
+ * private; should it ever go, every call simply carries the override.
+ */
+function defaultsOf(client: NodeRedisClient): { readonly typeMapping?: unknown } | undefined {
+  return (client as { readonly _commandOptions?: { readonly typeMapping?: unknown } })
+    ._commandOptions;
+}
 
 /** `client.sendCommand`, with a synchronous throw turned into a rejection. */
 export function sendCommand(client: NodeRedisClient, args: readonly string[]): Promise<unknown> {
   try {
-    return client.sendCommand(args, COMMAND_OPTIONS);
+    return client.sendCommand(args, commandOptionsFor(defaultsOf(client)));
   } catch (error) {
     return Promise.reject(error);
   }

@@ -25,20 +25,33 @@ function rejectersOf(signal: AbortSignal): Set<() => void> {
 }
 
 /**
- * Settles like `promise`, or rejects as soon as `signal` aborts. node-redis' own `abortSignal`
- * covers only commands it has not written yet; once written (the usual case, and always with a
- * paused server) an abort changes nothing there, so the port stops waiting here. The abandoned
- * promise keeps its handlers, so its late rejection goes nowhere.
+ * Settles like `promise`, or rejects as soon as `signal` aborts; with `failure`, every
+ * rejection goes through it first (the port's error mapping, without a promise of its own).
+ * node-redis' own `abortSignal` covers only commands it has not written yet; once written (the
+ * usual case, and always with a paused server) an abort changes nothing there, so the port
+ * stops waiting here. The abandoned promise keeps its handlers, so its late rejection goes
+ * nowhere.
  */
-export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
+export function untilAborted<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  failure?: (error: unknown) => Error,
+): Promise<T> {
+  if (!signal) {
+    return failure
+      ? promise.then(undefined, (error: unknown) => {
+          throw failure(error);
+        })
+      : promise;
+  }
+  const fail = failure ?? ((error: unknown) => error);
   if (signal.aborted) {
     promise.catch(() => {});
-    return Promise.reject(abortedError(signal));
+    return Promise.reject(fail(abortedError(signal)));
   }
   return new Promise<T>((resolve, reject) => {
     const waiting = rejectersOf(signal);
-    const rejectNow = (): void => reject(abortedError(signal));
+    const rejectNow = (): void => reject(fail(abortedError(signal)));
     waiting.add(rejectNow);
     promise.then(
       (value) => {
@@ -47,7 +60,7 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undef
       },
       (error: unknown) => {
         waiting.delete(rejectNow);
-        reject(error);
+        reject(fail(error));
       },
     );
   });

@@ -175,6 +175,20 @@ describe('RESP2 regardless of the client', () => {
     await own.close();
     await client.close();
   });
+
+  it('ignores a type mapping given with withTypeMapping()', async () => {
+    const client = createClient({ url: server.url, RESP: 2 });
+    await client.connect();
+    const own = await createNodeRedisPort({
+      client: client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer }),
+    });
+    const key = uniqueKey('mapped');
+    await own.send({ command: 'SET', keys: [key], args: [key, 'plain'] });
+    expect(await own.send({ command: 'GET', keys: [key], args: [key] })).toBe('plain');
+    expect(await own.batch([{ command: 'GET', keys: [key], args: [key] }])).toEqual(['plain']);
+    await own.close();
+    await client.close();
+  });
 });
 
 /** A port over a client of the test's own, recording the name of every command it sends. */
