@@ -10,9 +10,27 @@ import type { MemoryRun } from './results.js';
 import { ServerProcess } from './server-process.js';
 import type { Stack } from './stacks.js';
 
-/** The stores whose memory is compared; connect-redis twice, as each middleware fills it differently. */
-export const MEMORY_STACKS: ReadonlyArray<{ label: string; stack: Stack }> = [
+/** A store whose memory is measured; `env` reaches its server process (see `apps/express-sess.ts`). */
+export interface MemoryStack {
+  readonly label: string;
+  readonly stack: Stack;
+  /** Set for a sess store that is not at its defaults: what differs. */
+  readonly options?: string;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The stores whose memory is compared; connect-redis twice, as each middleware fills it
+ * differently; sess at its defaults, and with anonymous sessions' creations in its stream.
+ */
+export const MEMORY_STACKS: readonly MemoryStack[] = [
   { label: 'sess', stack: { framework: 'express', kind: 'sess' } },
+  {
+    label: 'sess, anonymous creations in the stream too',
+    stack: { framework: 'express', kind: 'sess' },
+    options: 'eventStream: { anonymousCreated: true }',
+    env: { SESS_BENCH_ANONYMOUS_CREATED: '1' },
+  },
   { label: 'connect-redis (express-session)', stack: { framework: 'express', kind: 'peer' } },
   { label: 'connect-redis (@fastify/session)', stack: { framework: 'fastify', kind: 'peer' } },
   { label: 'koa-redis (koa-session)', stack: { framework: 'koa', kind: 'peer' } },
@@ -26,7 +44,7 @@ const SAMPLE_KEYS = 200;
  * shares the figure.
  */
 export async function measureMemory(
-  entry: { label: string; stack: Stack },
+  entry: MemoryStack,
   sessions: number,
   load: LoadGenerator,
   cpus: CpuPlan | undefined,
@@ -37,7 +55,10 @@ export async function measureMemory(
   let server: ServerProcess | undefined;
   try {
     counters = await RedisCounters.connect(redis.url);
-    server = await ServerProcess.start(entry.stack, redis.url, { cpus: cpus?.server });
+    server = await ServerProcess.start(entry.stack, redis.url, {
+      cpus: cpus?.server,
+      env: entry.env,
+    });
     // One session first: connections, loaded scripts and the like are not per-session costs.
     await createSession(server.url);
     await sleep(200);
@@ -69,6 +90,7 @@ export async function measureMemory(
     return {
       label: entry.label,
       stack: entry.stack,
+      options: entry.options,
       sessions: created,
       failedRequests: result.non2xx + result.errors,
       usedMemoryDelta: delta,

@@ -40,6 +40,8 @@ export interface LostUpdateRun {
 export interface MemoryRun {
   readonly label: string;
   readonly stack: Stack;
+  /** A sess store not at its defaults: what differs. */
+  readonly options?: string | undefined;
   /** Sessions created, counted in Redis. */
   readonly sessions: number;
   /** Requests that did not get a 2xx (they may or may not have created a session). */

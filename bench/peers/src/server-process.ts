@@ -12,6 +12,8 @@ export interface ServerProcessOptions {
   readonly cpuProfileDir?: string | undefined;
   /** Run the server on these CPUs only (`taskset` list). */
   readonly cpus?: string | undefined;
+  /** Added to the server's environment. */
+  readonly env?: Readonly<Record<string, string>> | undefined;
 }
 
 /** A benchmarked server in a process of its own (NODE_ENV=production, --expose-gc). */
@@ -37,7 +39,7 @@ export class ServerProcess {
     }
     const child = fork(SERVER_MAIN, [stack.framework, stack.kind, redisUrl], {
       execArgv,
-      env: { ...process.env, NODE_ENV: 'production' },
+      env: { ...process.env, ...options.env, NODE_ENV: 'production' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     if (options.cpus !== undefined && child.pid !== undefined) pinProcess(child.pid, options.cpus);

@@ -57,7 +57,11 @@ describe.concurrent('sess doctor', () => {
     expect(text.stdout).toMatch(/^PASS {2}Eviction policy\s+noeviction/m);
     expect(text.stdout).toMatch(/^PASS {2}Persistence and replicas\s+AOF on, 0 replicas$/m);
     expect(text.stdout).toMatch(/over 5 PINGs/);
-    expect(text.stdout).toMatch(/^5 passed, 0 warnings, 0 failed$/m);
+    // The verdict is the JSON run's above; five PINGs on a loaded test machine may show a
+    // stall (a latency warning), which is not what this run checks: the text's shape.
+    const tally = /^(\d) passed, (\d) warnings?, 0 failed$/m.exec(text.stdout);
+    expect(Number(tally?.[1]) + Number(tally?.[2])).toBe(5);
+    if (tally?.[2] !== '0') expect(text.stdout).toMatch(/^WARN {2}Round-trip latency/m);
   });
 
   it('warns about maxmemory-policy allkeys-lru, explaining why and what to do', async () => {

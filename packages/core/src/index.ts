@@ -6,6 +6,7 @@ export type { CleanerOptions, ResolvedCleanerOptions } from './cleaner-options.j
 export { CookieSigner, type VerifiedValue } from './cookie-signer.js';
 export { isSessError, SessError, type SessErrorCode } from './errors.js';
 export { BATCH_ENTRY_TYPE, parseEntry } from './event-entry.js';
+export type { EventStreamOptions, ResolvedEventStream } from './event-stream-options.js';
 export type { Subscription, SubscriptionStats } from './event-subscriber.js';
 export { SessHttpError } from './http-error.js';
 export type { HttpSessionOptions, SessionCookieOptions } from './http-options.js';

@@ -1,6 +1,7 @@
 import type { CleanerTickReport } from './cleaner.js';
 import { toSessError } from './deadline.js';
 import type { SessError } from './errors.js';
+import { isStreamed } from './event-stream-options.js';
 import type { SessionEvent, SessionEventType } from './session-events.js';
 import type { SessionStore } from './session-store.js';
 
@@ -94,16 +95,19 @@ export async function observeOperation<T>(
 }
 
 /**
- * Connects an observer to what a store and its cleaner report: the local events (each one was
- * written to the stream in the same round trip), cleaner ticks, leadership and errors. Then
+ * Connects an observer to what a store and its cleaner report: the local events (those the
+ * stream takes were written to it in the same round trip), cleaner ticks, leadership and
+ * errors. Then
  * hands the observer the store.
  */
 export function attachObserver(store: SessionStore, observer: SessionObserver): void {
   // Wrapped, so a throwing observer cannot keep the application's own listeners from running.
-  const streamed = store.options.eventStream !== false && observer.eventsWritten !== undefined;
+  const stream = store.options.eventStream;
+  const streamed = stream !== false && observer.eventsWritten !== undefined;
   if (streamed) {
-    const written = (event: SessionEvent): void =>
-      quietly(() => observer.eventsWritten?.(event.type, 1));
+    const written = (event: SessionEvent): void => {
+      if (isStreamed(event, stream)) quietly(() => observer.eventsWritten?.(event.type, 1));
+    };
     store
       .on('created', written)
       .on('destroyed', written)

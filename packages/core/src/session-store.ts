@@ -3,6 +3,7 @@ import { Cleaner } from './cleaner.js';
 import { toSessError, withDeadline } from './deadline.js';
 import { SessError } from './errors.js';
 import { xaddEntry } from './event-entry.js';
+import { isStreamed } from './event-stream-options.js';
 import { type Subscription, subscribeToEvents } from './event-subscriber.js';
 import { KeyLayout } from './key-layout.js';
 import { attachObserver, observeOperation, type StoreOperation } from './observer.js';
@@ -363,10 +364,12 @@ export class SessionStore {
     };
   }
 
-  /** The XADD of an event, or nothing when the stream is switched off. */
+  /** The XADD of an event, or nothing when the stream does not take it (`EventStreamOptions`). */
   #eventCalls(event: SessionEvent): PortCall[] {
     const stream = this.#options.eventStream;
-    return stream ? [xaddEntry(this.keys.events, stream.maxLength, [event])] : [];
+    return stream && isStreamed(event, stream)
+      ? [xaddEntry(this.keys.events, stream.maxLength, [event])]
+      : [];
   }
 
   /**

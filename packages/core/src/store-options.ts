@@ -4,6 +4,7 @@ import {
   resolveCleanerOptions,
 } from './cleaner-options.js';
 import { SessError } from './errors.js';
+import type { EventStreamOptions, ResolvedEventStream } from './event-stream-options.js';
 import type { SessionObserver } from './observer.js';
 import type { RedisPort } from './redis-port.js';
 import { jsonSerializer, type Serializer } from './serializer.js';
@@ -108,11 +109,12 @@ export interface SessionStoreOptions {
    */
   onLimit?: 'reject' | 'evict-oldest';
   /**
-   * Write session events (`created`, `destroyed`, `regenerated`, `revoked`, `expired`) to the
-   * Redis stream `<prefix>:{events}`, trimmed to about `maxLength` entries. `false` writes none.
-   * @default { maxLength: 100_000 }
+   * Write session events to the Redis stream `<prefix>:{events}` (see `EventStreamOptions`):
+   * every end of a session (`destroyed`, `revoked`, `expired`), every `regenerated`, and every
+   * `created` with a principal (a sign-in). `false` writes none.
+   * @default {} (on: maxLength 100_000, anonymousCreated false)
    */
-  eventStream?: false | { maxLength?: number };
+  eventStream?: false | EventStreamOptions;
   /**
    * The expired-session cleaner of this instance (DESIGN §6): only the instance holding the
    * Redis lease works, so leaving it on everywhere costs about one command per instance per
@@ -149,7 +151,7 @@ export type ResolvedStoreOptions = Required<
 > & {
   waitForReplicas: WaitForReplicasOptions | undefined;
   maxSessionsPerPrincipal: number | undefined;
-  eventStream: false | { maxLength: number };
+  eventStream: false | ResolvedEventStream;
   cleaner: false | ResolvedCleanerOptions;
   observer: SessionObserver | undefined;
 };
@@ -179,7 +181,10 @@ export function resolveStoreOptions(options: SessionStoreOptions): ResolvedStore
     eventStream:
       options.eventStream === false
         ? false
-        : { maxLength: options.eventStream?.maxLength ?? 100_000 },
+        : {
+            maxLength: options.eventStream?.maxLength ?? 100_000,
+            anonymousCreated: options.eventStream?.anonymousCreated ?? false,
+          },
     cleaner: resolveCleanerOptions(options.cleaner),
     now: options.now ?? Date.now,
     waitForReplicas: options.waitForReplicas,
@@ -199,8 +204,12 @@ export function resolveStoreOptions(options: SessionStoreOptions): ResolvedStore
   if (resolved.maxSessionsPerPrincipal !== undefined) {
     positiveInteger('maxSessionsPerPrincipal', resolved.maxSessionsPerPrincipal);
   }
-  if (resolved.eventStream)
+  if (resolved.eventStream) {
     positiveInteger('eventStream.maxLength', resolved.eventStream.maxLength);
+    if (typeof resolved.eventStream.anonymousCreated !== 'boolean') {
+      throw new SessError('INVALID_OPTION', 'eventStream.anonymousCreated: expected a boolean');
+    }
+  }
   const wait = resolved.waitForReplicas;
   if (wait !== undefined) {
     if (wait === null || typeof wait !== 'object') {

@@ -19,7 +19,10 @@ async function fleet(size: number): Promise<{ port: MemoryPort; stores: SessionS
   for (let i = 0; i < size; i++) {
     // Each instance its own "connection" to the same data.
     const own = i === 0 ? port : await port.dedicated();
-    opened.push(new SessionStore({ port: own, cleaner: false }));
+    // Anonymous sessions make the traffic here: their creations are events to deliver too.
+    opened.push(
+      new SessionStore({ port: own, cleaner: false, eventStream: { anonymousCreated: true } }),
+    );
   }
   stores.push(...opened);
   return { port, stores: opened };

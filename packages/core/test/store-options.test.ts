@@ -15,6 +15,7 @@ describe('store options', () => {
     ['onLimit', { port, onLimit: 'drop' }],
     ['maxSessionsPerPrincipal', { port, maxSessionsPerPrincipal: 0 }],
     ['eventStream.maxLength', { port, eventStream: { maxLength: 0 } }],
+    ['eventStream.anonymousCreated', { port, eventStream: { anonymousCreated: 'yes' } }],
     ['serializer', { port, serializer: { parse: JSON.parse } }],
   ])('names the bad option: %s', (name, options) => {
     expect(() => new SessionStore(options as never)).toThrow(
@@ -29,6 +30,7 @@ describe('store options', () => {
       buckets: 16,
       operationTimeout: 1000,
       onLimit: 'evict-oldest',
+      eventStream: { maxLength: 100_000, anonymousCreated: false },
     });
   });
 });

@@ -178,8 +178,8 @@ describe('SessMetrics', () => {
       onError: () => undefined,
     });
     try {
-      await store.create({ a: 1 });
-      await store.create({ a: 2 });
+      await store.create({ a: 1 }, { principal: 'ada' });
+      await store.create({ a: 2 }, { principal: 'bob' });
       await expect.poll(() => seen.length, { timeout: 5_000 }).toBe(2);
       const labels = { prefix: store.keys.prefix, group: 'mailer' };
       await expect

@@ -13,8 +13,9 @@ import { type RedisServer, startRedis } from '@sess/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 // What the repository writes to the event stream, and what it tells its own instance: every
-// local event is in the stream too, the stream stays near its cap, and `eventStream: false`
-// writes nothing. Audited like every test here.
+// local event is in the stream too but an anonymous session's creation (unless asked for), the
+// stream stays near its cap, and `eventStream: false` writes nothing. Audited like every test
+// here.
 
 let server: RedisServer;
 let port: NodeRedisPort;
@@ -62,37 +63,56 @@ async function streamEvents(of: SessionStore): Promise<SessionEvent[]> {
 
 const LOCAL_TYPES = ['created', 'destroyed', 'regenerated', 'revoked'] as const;
 
+/** Sign-ins, a regeneration, revocations, and an anonymous session made and destroyed. */
+async function traffic(writer: SessionStore): Promise<{ local: SessionEvent[]; plain: string }> {
+  const local: SessionEvent[] = [];
+  for (const type of LOCAL_TYPES) writer.on(type, (event) => local.push(event));
+  const plain = await writer.create({ n: 1 });
+  await writer.destroy(plain);
+  const signedIn = await writer.create({ n: 2 }, { principal: 'ada' });
+  await writer.regenerate(signedIn, { principal: 'ada' });
+  await writer.create({ n: 3 }, { principal: 'ada' });
+  expect(await writer.revokePrincipal('ada')).toBe(2);
+  const types = new Set<SessionEventType>(local.map((event) => event.type));
+  expect([...types].sort()).toEqual([...LOCAL_TYPES].sort());
+  return { local, plain: plain.id };
+}
+
+function shapes(events: readonly SessionEvent[]) {
+  return events.map(({ type, id, principal, reason }) => ({ type, id, principal, reason }));
+}
+
 describe('the event stream', () => {
-  it('holds every event the instance told its own listeners, and other instances hear none of them', async () => {
+  it("holds every event the instance told its own listeners but an anonymous session's creation, and other instances hear none of them", async () => {
     const writer = store();
     const other = createSessionStore({ port, prefix: writer.options.prefix, cleaner: false });
     stores.push(other);
-    const local: SessionEvent[] = [];
     const elsewhere: SessionEvent[] = [];
-    for (const type of LOCAL_TYPES) {
-      writer.on(type, (event) => local.push(event));
-      other.on(type, (event) => elsewhere.push(event));
-    }
+    for (const type of LOCAL_TYPES) other.on(type, (event) => elsewhere.push(event));
 
-    const plain = await writer.create({ n: 1 });
-    await writer.destroy(plain);
-    const signedIn = await writer.create({ n: 2 }, { principal: 'ada' });
-    await writer.regenerate(signedIn, { principal: 'ada' });
-    await writer.create({ n: 3 }, { principal: 'ada' });
-    expect(await writer.revokePrincipal('ada')).toBe(2);
-
-    const types = new Set<SessionEventType>(local.map((event) => event.type));
-    expect([...types].sort()).toEqual([...LOCAL_TYPES].sort());
+    const { local, plain } = await traffic(writer);
     expect(elsewhere).toEqual([]);
+    const anonymousCreation = local.find((event) => event.type === 'created' && event.id === plain);
+    expect(anonymousCreation).toBeDefined();
+    expect(anonymousCreation?.principal).toBeUndefined();
     const streamed = await streamEvents(writer);
-    expect(streamed.map(({ type, id, principal }) => ({ type, id, principal }))).toEqual(
-      local.map(({ type, id, principal }) => ({ type, id, principal })),
+    expect(shapes(streamed)).toEqual(shapes(local.filter((event) => event !== anonymousCreation)));
+    // The session's end is there, and the sign-in that created a session.
+    expect(streamed).toContainEqual(expect.objectContaining({ type: 'destroyed', id: plain }));
+    expect(streamed).toContainEqual(
+      expect.objectContaining({ type: 'created', principal: 'ada', reason: 'sign-in' }),
     );
     expect(streamed.filter((event) => event.type === 'revoked')).toHaveLength(2);
   });
 
+  it('holds anonymous creations too with eventStream.anonymousCreated', async () => {
+    const writer = store({ eventStream: { anonymousCreated: true } });
+    const { local } = await traffic(writer);
+    expect(shapes(await streamEvents(writer))).toEqual(shapes(local));
+  });
+
   it('stays near eventStream.maxLength however many events come', async () => {
-    const capped = store({ eventStream: { maxLength: 100 } });
+    const capped = store({ eventStream: { maxLength: 100, anonymousCreated: true } });
     for (let i = 0; i < 20; i++) {
       await Promise.all(Array.from({ length: 50 }, (_, n) => capped.create({ n })));
     }

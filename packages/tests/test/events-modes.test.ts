@@ -43,6 +43,8 @@ async function instance(
     port: wrap ? wrap(port) : port,
     prefix,
     cleaner: false,
+    // The traffic here is anonymous sessions: their creations are events to deliver too.
+    eventStream: { anonymousCreated: true },
     ...options,
   });
   stores.push(store);

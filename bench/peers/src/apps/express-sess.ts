@@ -13,10 +13,18 @@ import {
 import { closingAfter, listenHttp } from '../listen.js';
 import '../types/sess-session-data.js';
 
-/** Express with sess, as its README sets it up: default store options, a signing secret. */
+/**
+ * Express with sess, as its README sets it up: default store options, a signing secret. The
+ * memory figure also runs it with `SESS_BENCH_ANONYMOUS_CREATED=1`: anonymous sessions'
+ * creations written to the event stream too (`eventStream.anonymousCreated`).
+ */
 export const start: StartApp = async ({ redisUrl }) => {
   const port = await createNodeRedisPort({ url: redisUrl });
-  const store = createSessionStore({ port });
+  const store = createSessionStore(
+    process.env.SESS_BENCH_ANONYMOUS_CREATED === '1'
+      ? { port, eventStream: { anonymousCreated: true } }
+      : { port },
+  );
   const app = express();
   app.use(session({ store, secrets: [SECRET] }));
   app.get(ROUTES.anon, (req, res) => {
