@@ -97,8 +97,7 @@ export async function observeOperation<T>(
 /**
  * Connects an observer to what a store and its cleaner report: the local events (those the
  * stream takes were written to it in the same round trip), cleaner ticks, leadership and
- * errors. Then
- * hands the observer the store.
+ * errors. Then hands the observer the store.
  */
 export function attachObserver(store: SessionStore, observer: SessionObserver): void {
   // Wrapped, so a throwing observer cannot keep the application's own listeners from running.

@@ -216,6 +216,15 @@ describe('the Session object', () => {
     expect(JSON.parse(JSON.stringify(session))).toEqual({ counter: 2 });
     expect(String(session)).toBe('[object Object]');
     expect(Object.hasOwn(session, 'counter')).toBe(true);
+    // What the view keeps for itself never shows.
+    expect(Reflect.ownKeys(session)).toEqual(['counter']);
+    expect(Object.getOwnPropertySymbols(session)).toEqual([]);
+    expect(Object.getPrototypeOf(session)).toBe(Object.prototype);
+    // Two views of one kind share their handler, not their data or their methods.
+    const other = (await http.open({})).session;
+    expect(other.counter).toBeUndefined();
+    expect(other.signOut).not.toBe(session.signOut);
+    expect(session.signOut).toBe(session.signOut);
     delete session.counter;
     expect(session.counter).toBeUndefined();
     expect(() => {

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { applyCommitHeaders, type SessionScope } from '@sess/core';
+import { applyCommitHeaders, type CommitOutcome, type SessionScope } from '@sess/core';
 import { expressAppPrototype, oncePerPrototype } from './app-prototype.js';
 
 /** The calls that send headers or body: each one would be too late for a Set-Cookie. */
@@ -13,7 +13,8 @@ interface Hold {
   readonly scope: SessionScope;
   readonly onError: (error: unknown) => void;
   state: 'waiting' | 'committing' | 'done';
-  readonly queue: Array<[AnyMethod, unknown[]]>;
+  /** Made when a call must wait: most commits need no Redis call, and nothing waits. */
+  queue: Array<[AnyMethod, unknown[]]> | undefined;
 }
 
 /** Kept beside the response, not on it (see `app-prototype.ts`). */
@@ -36,14 +37,20 @@ export function commitBeforeSending(
   scope: SessionScope,
   onError: (error: unknown) => void,
 ): void {
-  const hold: Hold = { scope, onError, state: 'waiting', queue: [] };
+  const hold: Hold = { scope, onError, state: 'waiting', queue: undefined };
   holds.set(res, hold);
   const prototype = expressAppPrototype(res);
-  if (prototype !== undefined && !SENDING.some((name) => Object.hasOwn(res, name))) {
+  if (prototype !== undefined && !hasOwnSending(res)) {
     wrapAppResponse(prototype);
   } else {
     wrapSending(res as unknown as Sending);
   }
+}
+
+/** Whether some earlier middleware wrapped a sending method of this very response. */
+function hasOwnSending(res: ServerResponse): boolean {
+  for (const name of SENDING) if (Object.hasOwn(res, name)) return true;
+  return false;
 }
 
 /** Replaces each sending method of `target` (a prototype, or one response) with a held one. */
@@ -58,6 +65,7 @@ function wrapSending(target: Sending): void {
         if (hold === undefined) return original.apply(this, args);
         if (hold.state === 'waiting') startCommit(this, hold);
         if (hold.state === 'done') return original.apply(this, args);
+        hold.queue ??= [];
         hold.queue.push([original, args]);
         // What the real calls return: `write` whether to keep writing, the others the response.
         return name === 'write' ? true : this;
@@ -70,20 +78,32 @@ function startCommit(res: ServerResponse, hold: Hold): void {
   const outcome = hold.scope.commitAtOnce();
   if (outcome !== undefined) {
     hold.state = 'done';
-    if (!res.headersSent) applyCommitHeaders(res, outcome);
+    applyIfUnsent(res, outcome);
     return;
   }
   hold.state = 'committing';
   hold.scope.commit().then(
     (committed) => {
-      if (!res.headersSent) applyCommitHeaders(res, committed);
+      applyIfUnsent(res, committed);
       hold.state = 'done';
-      for (const [call, args] of hold.queue.splice(0)) call.apply(res, args);
+      const queue = hold.queue ?? [];
+      hold.queue = undefined;
+      for (const [call, args] of queue) call.apply(res, args);
     },
     (error: unknown) => {
       hold.state = 'done';
-      hold.queue.length = 0;
+      hold.queue = undefined;
       hold.onError(error);
     },
   );
+}
+
+/**
+ * The commit's headers, unless the response went out meanwhile. `headersSent` is read only when
+ * there is something to add: on an Express response every property read walks a long prototype
+ * chain, and most commits (reads) add nothing.
+ */
+function applyIfUnsent(res: ServerResponse, outcome: CommitOutcome): void {
+  if (outcome.setCookie.length === 0 && outcome.cacheControl === undefined) return;
+  if (!res.headersSent) applyCommitHeaders(res, outcome);
 }

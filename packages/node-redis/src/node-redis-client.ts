@@ -104,8 +104,6 @@ export interface NodeRedisSentinelEvent {
 export interface NodeRedisSentinel {
   readonly isOpen: boolean;
   readonly isReady: boolean;
-  /** node-redis' defaults for every command of this client, as `NodeRedisClient._commandOptions`. */
-  readonly commandOptions?: { readonly typeMapping?: unknown } | undefined;
   connect(): Promise<unknown>;
   /** Sent to the master (`isReadonly: false`). */
   sendCommand(

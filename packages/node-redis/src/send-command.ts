@@ -25,7 +25,8 @@ export const COMMAND_OPTIONS: NodeRedisCommandOptions = Object.freeze({
  * each call's options into) are `defaults`. Any `typeMapping` key in a call's options costs
  * node-redis over a microsecond per call (measured in-process; bench/peers shows it in read
  * requests), so the override goes only to a client that has a mapping, or whose defaults
- * cannot be read.
+ * cannot be read. A Sentinel client always gets it: the clients it opens to the master take
+ * options (`nodeClientOptions`) it does not show.
  */
 export function commandOptionsFor(
   defaults: { readonly typeMapping?: unknown } | undefined,

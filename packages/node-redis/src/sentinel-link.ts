@@ -4,7 +4,7 @@ import { asError, connectWithin } from './connect-within.js';
 import type { ConnectionLink, Route } from './connection-link.js';
 import { LoadedScripts } from './loaded-scripts.js';
 import type { NodeRedisSentinel, NodeRedisSentinelEvent } from './node-redis-client.js';
-import { commandOptionsFor } from './send-command.js';
+import { COMMAND_OPTIONS } from './send-command.js';
 
 /**
  * A master found through Redis Sentinel (`createSentinel()`). Every call goes to the master.
@@ -26,12 +26,11 @@ export class SentinelLink implements ConnectionLink {
 
   constructor(sentinel: NodeRedisSentinel) {
     this.#sentinel = sentinel;
-    const options = commandOptionsFor(sentinel.commandOptions);
     this.#route = {
       scripts: this.#scripts,
       send: (args) => {
         try {
-          return sentinel.sendCommand(false, [...args], options);
+          return sentinel.sendCommand(false, [...args], COMMAND_OPTIONS);
         } catch (error) {
           return Promise.reject(error);
         }
