@@ -37,7 +37,12 @@ export type {
   ScriptCall,
 } from './redis-port.js';
 export { isScriptCall } from './redis-port.js';
-export { applyCommitHeaders, commitHeaders, type HeaderTarget } from './response-headers.js';
+export {
+  applyCommitHeaders,
+  commitHeaders,
+  type HeaderTarget,
+  hasCommitHeaders,
+} from './response-headers.js';
 export { jsonSerializer, type Serializer } from './serializer.js';
 export {
   type KeepAttributes,

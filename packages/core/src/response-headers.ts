@@ -6,6 +6,14 @@ export interface HeaderTarget {
   setHeader(name: string, value: number | string | readonly string[]): unknown;
 }
 
+/**
+ * Whether the commit adds any header. Most commits (reads) add none, and an adapter can then
+ * leave the response alone without touching it.
+ */
+export function hasCommitHeaders(outcome: CommitOutcome): boolean {
+  return outcome.setCookie.length > 0 || outcome.cacheControl !== undefined;
+}
+
 /** The response headers of a commit, e.g. for an error that carries its own (`err.headers` in Koa). */
 export function commitHeaders(outcome: CommitOutcome): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};

@@ -1,5 +1,10 @@
 import type { ServerResponse } from 'node:http';
-import { applyCommitHeaders, type CommitOutcome, type SessionScope } from '@sess/core';
+import {
+  applyCommitHeaders,
+  type CommitOutcome,
+  hasCommitHeaders,
+  type SessionScope,
+} from '@sess/core';
 import { expressAppPrototype, oncePerPrototype } from './app-prototype.js';
 
 /** The calls that send headers or body: each one would be too late for a Set-Cookie. */
@@ -104,6 +109,5 @@ function startCommit(res: ServerResponse, hold: Hold): void {
  * chain, and most commits (reads) add nothing.
  */
 function applyIfUnsent(res: ServerResponse, outcome: CommitOutcome): void {
-  if (outcome.setCookie.length === 0 && outcome.cacheControl === undefined) return;
-  if (!res.headersSent) applyCommitHeaders(res, outcome);
+  if (hasCommitHeaders(outcome) && !res.headersSent) applyCommitHeaders(res, outcome);
 }

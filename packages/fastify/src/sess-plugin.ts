@@ -3,6 +3,7 @@ import {
   commitHeaders,
   type HttpSessionOptions,
   HttpSessions,
+  hasCommitHeaders,
   type Session,
   type SessionScope,
 } from '@sess/core';
@@ -63,9 +64,7 @@ const plugin: FastifyPluginAsync<FastifySessOptions> = async (app, options) => {
 
 /** `reply.header` appends to the cookies the app set. */
 function addHeaders(reply: FastifyReply, outcome: CommitOutcome): void {
-  if (outcome.setCookie.length > 0 || outcome.cacheControl !== undefined) {
-    reply.headers(commitHeaders(outcome));
-  }
+  if (hasCommitHeaders(outcome)) reply.headers(commitHeaders(outcome));
 }
 
 /**

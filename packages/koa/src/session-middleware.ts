@@ -4,6 +4,7 @@ import {
   commitHeaders,
   type HttpSessionOptions,
   HttpSessions,
+  hasCommitHeaders,
   type Session,
   type SessionScope,
 } from '@sess/core';
@@ -48,7 +49,7 @@ async function commitOnError(scope: SessionScope, error: unknown): Promise<void>
   } catch {
     return;
   }
-  if (outcome.setCookie.length === 0 || error === null || typeof error !== 'object') return;
+  if (!hasCommitHeaders(outcome) || error === null || typeof error !== 'object') return;
   const carrier = error as { headers?: Record<string, string | string[]> };
   const headers = { ...carrier.headers };
   const added = commitHeaders(outcome);

@@ -231,9 +231,7 @@ export class NodeRedisPort implements RedisPort {
     args: readonly string[],
     signal: AbortSignal | undefined,
   ): Promise<RedisReply> {
-    return untilAborted(route.send(args) as Promise<RedisReply>, signal, (error) =>
-      this.#failure(error, signal),
-    );
+    return this.#guarded(route.send(args) as Promise<RedisReply>, signal);
   }
 
   /**
@@ -248,12 +246,7 @@ export class NodeRedisPort implements RedisPort {
   ): Promise<Array<RedisReply | Error>> {
     if (commands.length === 0) return [];
     const replies = Promise.allSettled(commands.map((args, i) => (routes[i] as Route).send(args)));
-    let settled: Array<PromiseSettledResult<unknown>>;
-    try {
-      settled = await untilAborted(replies, signal);
-    } catch (error) {
-      throw this.#failure(error, signal);
-    }
+    const settled = await this.#guarded(replies, signal);
     return settled.map((outcome) => {
       if (outcome.status === 'fulfilled') return outcome.value as RedisReply;
       const error = toPortError(outcome.reason, signal);
@@ -275,18 +268,19 @@ export class NodeRedisPort implements RedisPort {
   #route(call: PortCall, signal: AbortSignal | undefined): Route | Promise<Route> {
     const route = this.#link.route(call.keys[0]);
     if (!(route instanceof Promise)) return route;
-    return untilAborted(route, signal).catch((error: unknown) => {
-      throw this.#failure(error, signal);
-    });
+    return this.#guarded(route, signal);
   }
 
   /** The routes of `calls`, at once when the link knows them without asking (one connection). */
   #routes(calls: readonly PortCall[], signal: AbortSignal | undefined): Route[] | Promise<Route[]> {
     const routes = calls.map((call) => this.#link.route(call.keys[0]));
     if (routes.every((route): route is Route => !(route instanceof Promise))) return routes;
-    return untilAborted(Promise.all(routes), signal).catch((error: unknown) => {
-      throw this.#failure(error, signal);
-    });
+    return this.#guarded(Promise.all(routes), signal);
+  }
+
+  /** `promise`, given up when `signal` aborts, and failing with `#failure`. */
+  #guarded<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    return untilAborted(promise, signal, (error) => this.#failure(error, signal));
   }
 
   /** What a failed call rejects with; an abort on a blocking port also renews its connection. */
