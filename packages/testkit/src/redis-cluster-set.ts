@@ -158,13 +158,22 @@ export async function startRedisCluster(
         }),
       ),
     );
-    // Every node must see every replica as one before a failover can be counted on.
+    // Every node must see every replica as one before a failover can be counted on, and list
+    // it in CLUSTER SLOTS (what clients and `sess doctor` read): a node leaves out a replica
+    // until gossip brings it the replica's replication offset, a moment after the link is up.
     await Promise.all(
       processes.map((node) =>
         pollUntil(`node on port ${node.endpoint.port} sees the replicas`, left(), async () => {
           const known = clusterNodes(await adminCall(node.endpoint, ['CLUSTER', 'NODES']));
           const seen = known.filter((entry) => entry.flags.includes('slave')).length;
-          return seen === replicas.length || `sees ${seen} replicas`;
+          if (seen !== replicas.length) return `sees ${seen} replicas`;
+          const ranges = await adminCall(node.endpoint, ['CLUSTER', 'SLOTS']);
+          if (!Array.isArray(ranges)) return 'CLUSTER SLOTS: no array';
+          // Each range: from, to, the master, then its replicas.
+          const thin = ranges.filter(
+            (range) => !Array.isArray(range) || range.length - 3 < replicasPerMaster,
+          ).length;
+          return thin === 0 || `CLUSTER SLOTS lists too few replicas for ${thin} ranges`;
         }),
       ),
     );
