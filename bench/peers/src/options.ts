@@ -91,7 +91,7 @@ export function parseOptions(argv: readonly string[], packageDir: string): Bench
   };
 }
 
-function positive(name: string, text: string, zeroAllowed = false): number {
+export function positive(name: string, text: string, zeroAllowed = false): number {
   const value = Number(text);
   if (!Number.isFinite(value) || value < 0 || (!zeroAllowed && value === 0)) {
     throw new Error(`--${name}: expected a ${zeroAllowed ? 'non-negative' : 'positive'} number`);
@@ -99,7 +99,7 @@ function positive(name: string, text: string, zeroAllowed = false): number {
   return value;
 }
 
-function frameworkList(name: string, text: string): Framework[] {
+export function frameworkList(name: string, text: string): Framework[] {
   const list = text.split(',').filter((entry) => entry.length > 0);
   for (const entry of list) {
     if (!isFramework(entry)) throw new Error(`--${name}: ${entry} is not one of ${FRAMEWORKS}`);

@@ -14,17 +14,24 @@ export interface ServerProcessOptions {
   readonly cpus?: string | undefined;
   /** Added to the server's environment. */
   readonly env?: Readonly<Record<string, string>> | undefined;
+  /** A program that runs node (`valgrind` and its options): node's path and arguments follow. */
+  readonly wrapper?: readonly string[] | undefined;
+  /** How long the server may take to listen (ms). */
+  readonly startTimeout?: number | undefined;
 }
 
 /** A benchmarked server in a process of its own (NODE_ENV=production, --expose-gc). */
 export class ServerProcess {
   readonly stack: Stack;
   readonly url: string;
+  /** The server's process (a wrapper's, which runs node in the same process). */
+  readonly pid: number | undefined;
   readonly #child: ChildProcess;
 
   private constructor(stack: Stack, child: ChildProcess, port: number) {
     this.stack = stack;
     this.#child = child;
+    this.pid = child.pid;
     this.url = `http://127.0.0.1:${port}`;
   }
 
@@ -37,17 +44,21 @@ export class ServerProcess {
     if (options.cpuProfileDir !== undefined) {
       execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
     }
+    const [wrapper, ...wrapperArgs] = options.wrapper ?? [];
     const child = fork(SERVER_MAIN, [stack.framework, stack.kind, redisUrl], {
-      execArgv,
+      ...(wrapper === undefined
+        ? { execArgv }
+        : { execPath: wrapper, execArgv: [...wrapperArgs, process.execPath, ...execArgv] }),
       env: { ...process.env, ...options.env, NODE_ENV: 'production' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     if (options.cpus !== undefined && child.pid !== undefined) pinProcess(child.pid, options.cpus);
+    const startTimeout = options.startTimeout ?? START_TIMEOUT_MS;
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        reject(new Error(`${stackName(stack)}: no answer within ${START_TIMEOUT_MS} ms`));
-      }, START_TIMEOUT_MS);
+        reject(new Error(`${stackName(stack)}: no answer within ${startTimeout} ms`));
+      }, startTimeout);
       const onExit = (code: number | null) => {
         clearTimeout(timer);
         reject(new Error(`${stackName(stack)}: exited (${code}) before listening`));

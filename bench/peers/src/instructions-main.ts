@@ -1,0 +1,197 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startRedis } from '@sess/testkit';
+import { ROUTES } from './app-contract.js';
+import { Callgrind } from './callgrind.js';
+import { createSessions } from './http-client.js';
+import { LoadGenerator } from './load-generator.js';
+import { describeMachine, sourceRevision } from './machine.js';
+import { frameworkList, positive } from './options.js';
+import { RedisCounters } from './redis-counters.js';
+import { ServerProcess } from './server-process.js';
+import {
+  FLOOR,
+  FRAMEWORKS,
+  type Framework,
+  frameworkName,
+  type Kind,
+  peerName,
+  stackName,
+} from './stacks.js';
+
+/**
+ * Instructions per read request, counted by callgrind in each server process. Throughput on a
+ * shared 2-CPU machine moves by ±30% between rounds and the floor's ratio to bare Fastify by
+ * more between runs; an instruction count moves by about 1%, so it says what a read costs each
+ * stack, and what the floor (one HGETALL through node-redis) leaves for any session store.
+ * It does not see cache misses or waiting, so it is a second opinion, not the throughput.
+ */
+const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const USAGE = `npm run instructions -w @sess/bench-peers [-- options]   (needs valgrind)
+  --frameworks <list>  express,fastify,koa
+  --warmup <n>         read requests before counting starts, for the JIT to settle (20000)
+  --requests <n>       read requests counted (10000)
+  --connections <n>    concurrent connections of the load generator (10)
+  --out <file>         the Markdown report (results/instructions.md)`;
+/** The order of the columns; sess' cookies serve bare, floor and sess, as in the main bench. */
+const STACK_KINDS = ['bare', FLOOR, 'sess', 'peer'] as const satisfies readonly Kind[];
+/** node under valgrind starts in seconds, not milliseconds. */
+const START_TIMEOUT_MS = 180_000;
+
+type Counts = Record<(typeof STACK_KINDS)[number], number>;
+
+function log(line: string): void {
+  console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    strict: true,
+    options: {
+      frameworks: { type: 'string', default: FRAMEWORKS.join(',') },
+      warmup: { type: 'string', default: '20000' },
+      requests: { type: 'string', default: '10000' },
+      connections: { type: 'string', default: '10' },
+      out: { type: 'string', default: `${PACKAGE_DIR}/results/instructions.md` },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const frameworks = frameworkList('frameworks', values.frameworks);
+  const warmup = positive('warmup', values.warmup);
+  const requests = positive('requests', values.requests);
+  const connections = positive('connections', values.connections);
+  Callgrind.assertInstalled();
+
+  const revision = sourceRevision(PACKAGE_DIR);
+  const dumps = await mkdtemp(join(tmpdir(), 'sess-callgrind-'));
+  const callgrind = new Callgrind(dumps);
+  const redis = await startRedis({ env: false });
+  const load = LoadGenerator.start();
+  const counts = new Map<Framework, Counts>();
+  let redisServer = 'unknown';
+  try {
+    const counters = await RedisCounters.connect(redis.url);
+    redisServer = await counters.serverVersion();
+    await counters.close();
+    for (const framework of frameworks) {
+      const measured: Partial<Counts> = {};
+      let sessCookies: string[] | undefined;
+      for (const kind of ['sess', 'bare', FLOOR, 'peer'] as const) {
+        const server = await ServerProcess.start({ framework, kind }, redis.url, {
+          wrapper: callgrind.wrapper(),
+          startTimeout: START_TIMEOUT_MS,
+        });
+        try {
+          const cookies =
+            kind === 'peer'
+              ? await createSessions(server.url, connections)
+              : (sessCookies ?? (await createSessions(server.url, connections)));
+          if (kind !== 'peer') sessCookies = cookies;
+          const read = (amount: number) =>
+            readRequests(load, server.url, cookies, amount, connections);
+          await read(warmup);
+          const instructions = await callgrind.measure(server.pid as number, () => read(requests));
+          measured[kind] = instructions / requests;
+          log(
+            `${stackName({ framework, kind }).padEnd(64)} ${Math.round(instructions / requests)} instructions per read`,
+          );
+        } finally {
+          await server.stop();
+        }
+      }
+      counts.set(framework, measured as Counts);
+    }
+  } finally {
+    await load.stop();
+    await redis.stop();
+    await rm(dumps, { recursive: true, force: true });
+  }
+
+  const machine = describeMachine(redisServer);
+  const command = [
+    'npm run instructions -w @sess/bench-peers',
+    ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : []),
+  ].join(' ');
+  await writeFile(
+    values.out,
+    renderInstructions(counts, {
+      command,
+      revision,
+      date: new Date().toISOString().slice(0, 10),
+      setup: `${requests} read requests counted after ${warmup} unmeasured ones, ${connections} connections, one session per connection`,
+      machine: `${machine.cpus} × ${machine.cpuModel}, Node.js ${machine.node}, redis-server ${machine.redisServer}, ${Callgrind.version()}`,
+    }),
+  );
+  log(`wrote ${values.out}`);
+}
+
+async function readRequests(
+  load: LoadGenerator,
+  url: string,
+  cookies: readonly string[],
+  amount: number,
+  connections: number,
+): Promise<void> {
+  const result = await load.run({
+    url,
+    connections,
+    duration: 3_600,
+    amount,
+    requests: [{ method: 'GET', path: ROUTES.read, cookie: true }],
+    cookies,
+  });
+  // Under valgrind a request can miss a 1 s deadline now and then (switching counting on makes
+  // valgrind translate the JIT's code again); a few such answers change no count that matters.
+  const failed = result.non2xx + result.errors;
+  if (result.requests !== amount || failed > amount / 100) {
+    throw new Error(
+      `${url}${ROUTES.read}: ${result.requests} of ${amount} answered, ${result.non2xx} not 2xx, ${result.errors} errors`,
+    );
+  }
+  if (failed > 0) log(`${url}${ROUTES.read}: ${failed} of ${amount} requests failed`);
+}
+
+interface Context {
+  readonly command: string;
+  readonly revision: string;
+  readonly date: string;
+  readonly setup: string;
+  readonly machine: string;
+}
+
+function renderInstructions(counts: ReadonlyMap<Framework, Counts>, context: Context): string {
+  const k = (n: number) => `${(n / 1000).toFixed(1)}k`;
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  const rows = [...counts].map(
+    ([framework, c]) =>
+      `| ${frameworkName(framework)} | ${k(c.bare)} | ${k(c.floor)} | ${k(c.sess)} | ${k(c.peer)} | ` +
+      `${ratio(c.bare, c.floor)} | ${ratio(c.bare, c.sess)} | ${ratio(c.floor, c.sess)} | ${ratio(c.peer, c.sess)} |`,
+  );
+  return [
+    '# Instructions per read request',
+    '',
+    `Produced by \`${context.command}\` on ${context.date} at ${context.revision}. ${context.machine}.`,
+    '',
+    `Each server runs alone under valgrind's callgrind, which counts every instruction its process executes (the JIT's and the garbage collector's threads included) while autocannon sends it ${context.setup}. A ratio is what the count would make of throughput (fewer instructions, more requests per second): it does not move with what else the machine runs, but it does not see cache misses or time spent waiting either. The floor is the framework with one \`HGETALL\` through node-redis per request and nothing else: no cookie, no signature, no session object.`,
+    '',
+    '| Framework | no sessions | floor | sess | peer | floor ÷ no sessions | sess ÷ no sessions | sess ÷ floor | sess ÷ peer |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    `Peers: ${[...counts.keys()].map((framework) => `${frameworkName(framework)}: ${peerName(framework)}`).join('; ')}.`,
+    '',
+  ].join('\n');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
