@@ -25,9 +25,10 @@ import {
 /**
  * Instructions per read request, counted by callgrind in each server process. Throughput on a
  * shared 2-CPU machine moves by ±30% between rounds and the floor's ratio to bare Fastify by
- * more between runs; an instruction count moves by about 1%, so it says what a read costs each
- * stack, and what the floor (one HGETALL through node-redis) leaves for any session store.
- * It does not see cache misses or waiting, so it is a second opinion, not the throughput.
+ * more between runs; an instruction count moves by a few per cent, so it says what a read
+ * costs each stack, and what the floor (one HGETALL through node-redis) leaves for any store.
+ * It sees neither the kernel's work for the sockets nor cache misses, so it is a second opinion
+ * next to the throughput, not a replacement.
  */
 const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE = `npm run instructions -w @sess/bench-peers [-- options]   (needs valgrind)
@@ -180,7 +181,7 @@ function renderInstructions(counts: ReadonlyMap<Framework, Counts>, context: Con
     '',
     `Produced by \`${context.command}\` on ${context.date} at ${context.revision}. ${context.machine}.`,
     '',
-    `Each server runs alone under valgrind's callgrind, which counts every instruction its process executes (the JIT's and the garbage collector's threads included) while autocannon sends it ${context.setup}. A ratio is what the count would make of throughput (fewer instructions, more requests per second): it does not move with what else the machine runs, but it does not see cache misses or time spent waiting either. The floor is the framework with one \`HGETALL\` through node-redis per request and nothing else: no cookie, no signature, no session object.`,
+    `Each server runs alone under valgrind's callgrind, which counts the instructions its process executes in user space (the JIT's and the garbage collector's threads included) while autocannon sends it ${context.setup}. A ratio is what the count would make of throughput (fewer instructions, more requests per second). It does not move with what else the machine runs, but it leaves out the kernel's work for the sockets (a system call per response, whatever the stack) and cache misses, and it cannot see that a server waiting on Redis handles more requests per turn of its event loop. So it is a second opinion next to the throughput of [../../RESULTS.md](../../RESULTS.md), not a replacement. The floor is the framework with one \`HGETALL\` through node-redis per request and nothing else: no cookie, no signature, no session object.`,
     '',
     '| Framework | no sessions | floor | sess | peer | floor ÷ no sessions | sess ÷ no sessions | sess ÷ floor | sess ÷ peer |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
