@@ -3,8 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * valgrind's callgrind, counting the instructions a process executes (all its threads: the
- * JIT's and the GC's included). Counting starts off, so start-up and warm-up are not counted;
+ * valgrind's callgrind, counting the instructions a process executes in user space (all its
+ * threads: the JIT's and the GC's included; not the kernel's work for its system calls). Counting starts off, so start-up and warm-up are not counted;
  * `measure` switches it on around one piece of work and reads the count from the dump.
  */
 export class Callgrind {

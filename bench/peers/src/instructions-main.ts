@@ -37,12 +37,12 @@ const USAGE = `npm run instructions -w @sess/bench-peers [-- options]   (needs v
   --requests <n>       read requests counted (10000)
   --connections <n>    concurrent connections of the load generator (10)
   --out <file>         the Markdown report (results/instructions.md)`;
-/** The order of the columns; sess' cookies serve bare, floor and sess, as in the main bench. */
-const STACK_KINDS = ['bare', FLOOR, 'sess', 'peer'] as const satisfies readonly Kind[];
+/** sess first: its sessions' cookies serve bare and the floor too, as in the main bench. */
+const MEASURED = ['sess', 'bare', FLOOR, 'peer'] as const satisfies readonly Kind[];
 /** node under valgrind starts in seconds, not milliseconds. */
 const START_TIMEOUT_MS = 180_000;
 
-type Counts = Record<(typeof STACK_KINDS)[number], number>;
+type Counts = Record<(typeof MEASURED)[number], number>;
 
 function log(line: string): void {
   console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     for (const framework of frameworks) {
       const measured: Partial<Counts> = {};
       let sessCookies: string[] | undefined;
-      for (const kind of ['sess', 'bare', FLOOR, 'peer'] as const) {
+      for (const kind of MEASURED) {
         const server = await ServerProcess.start({ framework, kind }, redis.url, {
           wrapper: callgrind.wrapper(),
           startTimeout: START_TIMEOUT_MS,
