@@ -8,8 +8,9 @@ import { ROUTES } from './app-contract.js';
 import { Callgrind } from './callgrind.js';
 import { createSessions } from './http-client.js';
 import { LoadGenerator } from './load-generator.js';
+import { log } from './log.js';
 import { describeMachine, sourceRevision } from './machine.js';
-import { frameworkList, positive } from './options.js';
+import { frameworkList, positive, rerunCommand } from './options.js';
 import { RedisCounters } from './redis-counters.js';
 import { ServerProcess } from './server-process.js';
 import {
@@ -44,10 +45,6 @@ const START_TIMEOUT_MS = 180_000;
 
 type Counts = Record<(typeof MEASURED)[number], number>;
 
-function log(line: string): void {
-  console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
@@ -80,8 +77,11 @@ async function main(): Promise<void> {
   let redisServer = 'unknown';
   try {
     const counters = await RedisCounters.connect(redis.url);
-    redisServer = await counters.serverVersion();
-    await counters.close();
+    try {
+      redisServer = await counters.serverVersion();
+    } finally {
+      await counters.close();
+    }
     for (const framework of frameworks) {
       const measured: Partial<Counts> = {};
       let sessCookies: string[] | undefined;
@@ -117,10 +117,7 @@ async function main(): Promise<void> {
   }
 
   const machine = describeMachine(redisServer);
-  const command = [
-    'npm run instructions -w @sess/bench-peers',
-    ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : []),
-  ].join(' ');
+  const command = rerunCommand('instructions', process.argv.slice(2));
   await writeFile(
     values.out,
     renderInstructions(counts, {

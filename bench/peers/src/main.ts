@@ -6,9 +6,10 @@ import { pinProcess, planCpus } from './cpu-pinning.js';
 import { benchFramework } from './framework-bench.js';
 import { measureHeap } from './heap-bench.js';
 import { LoadGenerator } from './load-generator.js';
+import { log } from './log.js';
 import { describeMachine, installedVersions, sourceRevision } from './machine.js';
 import { MEMORY_STACKS, measureMemory } from './memory-bench.js';
-import { parseOptions } from './options.js';
+import { parseOptions, rerunCommand } from './options.js';
 import { RedisCounters } from './redis-counters.js';
 import { renderMarkdown } from './report.js';
 import type {
@@ -21,10 +22,6 @@ import type {
 } from './results.js';
 
 const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
-function log(line: string): void {
-  console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
-}
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), PACKAGE_DIR);
@@ -85,10 +82,7 @@ async function main(): Promise<void> {
   const results: BenchResults = {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
-    command: [
-      'npm run bench -w @sess/bench-peers',
-      ...(options.argv.length > 0 ? ['--', ...options.argv] : []),
-    ].join(' '),
+    command: rerunCommand('bench', options.argv),
     settings: {
       connections: options.connections,
       duration: options.duration,

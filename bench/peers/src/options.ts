@@ -106,3 +106,11 @@ export function frameworkList(name: string, text: string): Framework[] {
   }
   return list as Framework[];
 }
+
+/** The command that runs `script` of this workspace again with `argv`, for a report to name. */
+export function rerunCommand(script: string, argv: readonly string[]): string {
+  return [
+    `npm run ${script} -w @sess/bench-peers`,
+    ...(argv.length > 0 ? ['--', ...argv] : []),
+  ].join(' ');
+}
