@@ -8,7 +8,7 @@ import {
 import { type IncomingCookie, SessionCookie } from './session-cookie.js';
 import type { SessionRecord } from './session-record.js';
 import { SessionScope } from './session-scope.js';
-import type { SessionStore } from './session-store.js';
+import { LOAD_CHECKED, type SessionStore } from './session-store.js';
 import {
   compileTrustProxy,
   type HttpRequestFacts,
@@ -28,9 +28,19 @@ export class HttpSessions {
   readonly #options: ResolvedHttpOptions;
   readonly #cookie: SessionCookie;
   readonly #trust: TrustRule;
+  /**
+   * The cookie accepts only well-formed ids, so a load skips the store's second check; a
+   * store-like object (another copy of this package) gets `load`.
+   */
+  readonly #load: (id: string) => Promise<SessionRecord | null>;
 
   constructor(options: HttpSessionOptions) {
     this.#options = resolveHttpOptions(options);
+    const store = this.#options.store;
+    this.#load =
+      typeof store[LOAD_CHECKED] === 'function'
+        ? (id) => store[LOAD_CHECKED](id)
+        : (id) => store.load(id);
     this.#cookie = new SessionCookie(this.#options.cookie, this.#options.secrets);
     this.#trust = compileTrustProxy(this.#options.trustProxy);
   }
@@ -58,7 +68,7 @@ export class HttpSessions {
       if (incoming.id === undefined) {
         return Promise.resolve(this.#scope(incoming, secure, null, false));
       }
-      return this.#options.store.load(incoming.id).then(
+      return this.#load(incoming.id).then(
         (record) => this.#scope(incoming, secure, record, false),
         (error: unknown) => {
           if (!isSessError(error, 'UNAVAILABLE') || this.#options.onUnavailable === 'fail') {

@@ -157,8 +157,9 @@ const VIEW_HANDLER: ProxyHandler<ViewTarget> = {
       return () => ({ id: backend.id, data: methodsOf(target).toJSON() });
     }
     if (RESERVED_SESSION_NAMES.has(property)) return apiValue(target, property);
-    const backend = target[BACKEND];
-    if (backend.has(property)) return backend.read(property);
+    // Attribute values are never undefined (writing undefined removes one): no `has` first.
+    const value = target[BACKEND].read(property);
+    if (value !== undefined) return value;
     // `toString`, `hasOwnProperty`... keep working for code that treats the session as an object.
     return property in Object.prototype
       ? Object.prototype[property as keyof typeof Object.prototype]

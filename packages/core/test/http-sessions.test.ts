@@ -13,7 +13,7 @@ import type {
   ScriptCall,
 } from '../src/redis-port.js';
 import type { CommitOutcome, SessionScope } from '../src/session-scope.js';
-import { SessionStore } from '../src/session-store.js';
+import { LOAD_CHECKED, SessionStore } from '../src/session-store.js';
 import type { SessionStoreOptions } from '../src/store-options.js';
 
 declare module '../src/session.js' {
@@ -118,6 +118,29 @@ describe('HttpSessions: what a request costs and which cookie it sends', () => {
     writer.session.counter = (writer.session.counter ?? 0) + 1;
     expect(await writer.commit()).toEqual({ setCookie: [] }); // browser-session cookie: nothing to refresh
     expect(port.trips).toBe(3);
+  });
+
+  it('loads through a store-like object that is not this copy of SessionStore', async () => {
+    const http = sessions();
+    const { cookie } = await created(http, { counter: 7 });
+    let loads = 0;
+    // What another copy of @sess/core's SessionStore looks like here: no package-internal load.
+    const foreign = new Proxy(store, {
+      get(target, property) {
+        if (property === LOAD_CHECKED) return undefined;
+        if (property === 'load') {
+          return (id: string) => {
+            loads++;
+            return target.load(id);
+          };
+        }
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const scope = await new HttpSessions({ store: foreign }).open({ cookie });
+    expect(scope.session.counter).toBe(7);
+    expect(loads).toBe(1);
   });
 
   it('a persistent cookie is sent again when the expiry moves', async () => {

@@ -47,6 +47,32 @@ describe('jsonSerializer', () => {
     );
   });
 
+  it.each([
+    '""',
+    '"u1234567"',
+    '"caf\u00e9 \u2028 \ud83d\ude00"',
+    '"a\\"b"',
+    '"tab\\tnew\\nline"',
+    '"\\u0041"',
+    '"lone \ud800 surrogate"',
+    '"\u007f"',
+  ])('parses the string %j as JSON.parse does', (text) => {
+    expect(jsonSerializer.parse(text)).toBe(JSON.parse(text));
+  });
+
+  it.each([
+    ['a lone quote', '"'],
+    ['an unescaped quote inside', '"a"b"'],
+    ['a raw control character', '"a\nb"'],
+    ['a trailing backslash', '"a\\"'],
+    ['no closing quote', '"abc'],
+  ])('refuses %s in a string like JSON.parse', (_, text) => {
+    expect(() => JSON.parse(text)).toThrow();
+    expect(() => jsonSerializer.parse(text)).toThrow(
+      expect.objectContaining({ code: 'INVALID_VALUE' }),
+    );
+  });
+
   it('refuses corrupt text with a typed error', () => {
     expect(() => jsonSerializer.parse('{"a":')).toThrow(
       expect.objectContaining({ code: 'INVALID_VALUE' }),

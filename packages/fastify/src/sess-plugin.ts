@@ -34,11 +34,14 @@ const plugin: FastifyPluginAsync<FastifySessOptions> = async (app, options) => {
   app.decorateRequest('session', null as unknown as Session);
   app.decorateRequest(SCOPE as unknown as string, null);
 
-  app.addHook('onRequest', async (request) => {
-    // A 503 `SessError` thrown here reaches Fastify's error handler like any other.
-    const scope = await sessions.openRequest(request.raw);
-    (request as ScopedRequest)[SCOPE] = scope;
-    request.session = scope.session;
+  // A callback hook, not an async one: an async function would add a promise of its own to
+  // every request. A 503 `SessError` passed to `done` reaches Fastify's error handler.
+  app.addHook('onRequest', (request, _reply, done) => {
+    sessions.openRequest(request.raw).then((scope) => {
+      (request as ScopedRequest)[SCOPE] = scope;
+      request.session = scope.session;
+      done();
+    }, done);
   });
 
   app.addHook('onSend', (request, reply, payload, done) => {
