@@ -1,7 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startRedis } from '@sess/testkit';
 import { ROUTES } from './app-contract.js';
@@ -11,7 +10,9 @@ import { LoadGenerator } from './load-generator.js';
 import { log } from './log.js';
 import { describeMachine, sourceRevision } from './machine.js';
 import { frameworkList, positive, rerunCommand } from './options.js';
+import { PACKAGE_DIR } from './package-dir.js';
 import { RedisCounters } from './redis-counters.js';
+import { times } from './report.js';
 import { ServerProcess } from './server-process.js';
 import {
   FLOOR,
@@ -22,6 +23,7 @@ import {
   peerName,
   stackName,
 } from './stacks.js';
+import { ratio } from './targets.js';
 
 /**
  * Instructions per read request, counted by callgrind in each server process. Throughput on a
@@ -31,7 +33,6 @@ import {
  * It sees neither the kernel's work for the sockets nor cache misses, so it is a second opinion
  * next to the throughput, not a replacement.
  */
-const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE = `npm run instructions -w @sess/bench-peers [-- options]   (needs valgrind)
   --frameworks <list>  express,fastify,koa
   --warmup <n>         read requests before counting starts, for the JIT to settle (20000)
@@ -165,13 +166,13 @@ interface Context {
   readonly machine: string;
 }
 
+/** A column "X ÷ Y" is Y's count over X's: fewer instructions, more requests per second. */
 function renderInstructions(counts: ReadonlyMap<Framework, Counts>, context: Context): string {
   const k = (n: number) => `${(n / 1000).toFixed(1)}k`;
-  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
   const rows = [...counts].map(
     ([framework, c]) =>
       `| ${frameworkName(framework)} | ${k(c.bare)} | ${k(c.floor)} | ${k(c.sess)} | ${k(c.peer)} | ` +
-      `${ratio(c.bare, c.floor)} | ${ratio(c.bare, c.sess)} | ${ratio(c.floor, c.sess)} | ${ratio(c.peer, c.sess)} |`,
+      `${times(ratio(c.bare, c.floor))} | ${times(ratio(c.bare, c.sess))} | ${times(ratio(c.floor, c.sess))} | ${times(ratio(c.peer, c.sess))} |`,
   );
   return [
     '# Instructions per read request',

@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, relative } from 'node:path';
 import { startRedis } from '@sess/testkit';
 import { pinProcess, planCpus } from './cpu-pinning.js';
 import { benchFramework } from './framework-bench.js';
@@ -10,6 +9,7 @@ import { log } from './log.js';
 import { describeMachine, installedVersions, sourceRevision } from './machine.js';
 import { MEMORY_STACKS, measureMemory } from './memory-bench.js';
 import { parseOptions, rerunCommand } from './options.js';
+import { PACKAGE_DIR } from './package-dir.js';
 import { RedisCounters } from './redis-counters.js';
 import { renderMarkdown } from './report.js';
 import type {
@@ -20,8 +20,6 @@ import type {
   MemoryRun,
   ThroughputRun,
 } from './results.js';
-
-const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), PACKAGE_DIR);

@@ -224,7 +224,8 @@ export function renderMarkdown(results: BenchResults, jsonPath: string): string 
   return lines.join('\n');
 }
 
-function times(value: number | undefined): string {
+/** A ratio as the reports print it (`–` when there is none). */
+export function times(value: number | undefined): string {
   return value === undefined ? '–' : `${value.toFixed(2)}×`;
 }
 

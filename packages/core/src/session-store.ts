@@ -678,7 +678,7 @@ function millis(value: string): number {
 function toFieldMap(reply: RedisReply | Error | undefined): Map<string, string> {
   const fields = new Map<string, string>();
   if (!Array.isArray(reply)) return fields;
-  for (let i = 0; i + 1 < reply.length; i += 2) fields.set(String(reply[i]), String(reply[i + 1]));
+  for (let i = 0; i + 1 < reply.length; i += 2) fields.set(text(reply[i]), text(reply[i + 1]));
   return fields;
 }
 
