@@ -43,8 +43,9 @@ export type PortCall = CommandCall | ScriptCall;
  */
 export interface CallOptions {
   /**
-   * Aborted when the core's deadline passes. A port should stop waiting and reject; the core
-   * does not rely on it and rejects at its deadline regardless.
+   * Aborted when the core's deadline passes. A port should stop waiting and reject, and not
+   * send a call whose signal has aborted; the core does not rely on it and rejects at its
+   * deadline regardless. A session load comes without one: sent late, a read changes nothing.
    */
   readonly signal?: AbortSignal;
 }
