@@ -4,6 +4,7 @@ import type { CommandCall, PortCall, RedisReply } from './redis-port.js';
 import type { SessionEvent } from './session-events.js';
 import { isValidSessionId } from './session-id.js';
 import { META } from './session-record.js';
+import { parseStoredTimes } from './stored-times.js';
 
 /** Sends calls in one round trip with the store's deadline; per-call errors stand in place. */
 export type RoundBatch = (what: string, calls: PortCall[]) => Promise<Array<RedisReply | Error>>;
@@ -110,7 +111,7 @@ export async function expiryRound(
       return {
         command: 'HMGET',
         keys: [key],
-        args: [key, META.expiresAt, META.created, META.principal],
+        args: [key, META.times, META.principal],
       };
     }),
   );
@@ -127,8 +128,8 @@ export async function expiryRound(
       if (reply instanceof Error) context.onError(reply);
       return;
     }
-    const [expiresText, createdText, principal] = reply;
-    if (expiresText === null || expiresText === undefined) {
+    const [timesText, principal] = reply;
+    if (timesText === null || timesText === undefined) {
       if (now - entry.score < context.grace) {
         const seen = context.suspects.get(entry.id);
         if (seen === undefined) {
@@ -145,8 +146,11 @@ export async function expiryRound(
       result.gone++;
       return;
     }
-    const expiresAt = Number(expiresText);
-    if (expiresAt > now) {
+    // Times that do not parse (written by hand, or by another version) end the session: the
+    // store would not load it either.
+    const times = parseStoredTimes(String(timesText));
+    const expiresAt = times?.expiresAt ?? entry.score;
+    if (times !== undefined && expiresAt > now) {
       // GT: never moves an entry back if a commit moved it further meanwhile.
       const pairs = reindex.get(entry.bucket) ?? [];
       pairs.push(expiresAt, entry.id);
@@ -160,7 +164,12 @@ export async function expiryRound(
       id: entry.id,
       principal: typeof principal === 'string' ? principal : undefined,
       at: expiresAt,
-      reason: expiresAt >= Number(createdText) + context.absoluteTimeout ? 'absolute' : 'idle',
+      reason:
+        times === undefined
+          ? 'unknown'
+          : expiresAt >= times.createdAt + context.absoluteTimeout
+            ? 'absolute'
+            : 'idle',
     });
     deleteKeys.push(keys.session(entry.id));
     addTo(unindex, entry.bucket, entry.id);

@@ -81,6 +81,7 @@ export type {
   SessionStoreOptions,
   WaitForReplicasOptions,
 } from './store-options.js';
+export { formatStoredTimes, parseStoredTimes, type StoredTimes } from './stored-times.js';
 export type {
   BroadcastSubscribeOptions,
   DeadLetter,

@@ -8,9 +8,8 @@ import type { Serializer } from './serializer.js';
  * section), so shortening one applies to every live session at once.
  */
 export const META = {
-  created: '#c',
-  lastAccess: '#a',
-  expiresAt: '#e',
+  /** `created:lastAccess:expiresAt` in ms (see `stored-times.ts`). */
+  times: '#t',
   principal: '#p',
 } as const;
 

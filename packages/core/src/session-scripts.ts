@@ -1,5 +1,6 @@
 import { defineScript } from './lua-script.js';
 import type { RedisReply } from './redis-port.js';
+import { parseStoredTimes } from './stored-times.js';
 
 // Every script here touches exactly one key, so one slot, whatever the deployment.
 // PEXPIREAT ... GT is not used on purpose: Redis treats a key without a TTL as infinite for GT,
@@ -22,7 +23,8 @@ return 1`,
 );
 
 /**
- * KEYS[1] session hash. ARGV: now, pexpireat, number of pairs n, n field/value pairs, then the
+ * KEYS[1] session hash (its times field `#t` ends in the expiry, see `stored-times.ts`).
+ * ARGV: now, pexpireat, number of pairs n, n field/value pairs, then the
  * fields to delete. Writes only if the session is still alive: an expiry never moves back, so
  * a slow request can never bring back a destroyed or expired session, nor one the cleaner is
  * about to delete.
@@ -30,8 +32,10 @@ return 1`,
  */
 export const saveScript = defineScript(
   'sess_save',
-  `local expiresAt = redis.call('HGET', KEYS[1], '#e')
-if not expiresAt or tonumber(expiresAt) <= tonumber(ARGV[1]) then return 0 end
+  `local times = redis.call('HGET', KEYS[1], '#t')
+local expiry = times and string.match(times, ':(%d+)$')
+local expiresAt = expiry and tonumber(expiry)
+if not expiresAt or expiresAt <= tonumber(ARGV[1]) then return 0 end
 local count = tonumber(ARGV[3])
 if count > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, 4, 3 + count * 2)) end
 if #ARGV > 3 + count * 2 then redis.call('HDEL', KEYS[1], unpack(ARGV, 4 + count * 2)) end
@@ -41,8 +45,9 @@ end
 return 1`,
   (call, keys, args) => {
     const key = keys[0] as string;
-    const expiresAt = call('HGET', key, '#e') as string | null;
-    if (expiresAt === null || Number(expiresAt) <= Number(args[0])) return 0;
+    const times = call('HGET', key, '#t') as string | null;
+    const expiresAt = times === null ? undefined : parseStoredTimes(times)?.expiresAt;
+    if (expiresAt === undefined || expiresAt <= Number(args[0])) return 0;
     const pairs = Number(args[2]);
     if (pairs > 0) call('HSET', key, ...args.slice(3, 3 + pairs * 2));
     if (args.length > 3 + pairs * 2) call('HDEL', key, ...args.slice(3 + pairs * 2));

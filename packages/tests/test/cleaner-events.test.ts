@@ -207,4 +207,29 @@ describe('expired events', () => {
       });
     }
   });
+
+  it('deletes a session whose times do not parse, reporting its indexed expiry', async () => {
+    const prefix = `ev${++prefixes}`;
+    const received = await group(prefix, 'a', 1);
+    const writer = open(await connect(), prefix, { grace: 60_000 });
+    const broken = await writer.create({ i: 1 });
+    const valid = await writer.create({ i: 2 });
+    const port = await connect();
+    const key = writer.keys.session(broken.id);
+    await port.send({ command: 'HSET', keys: [key], args: [key, '#t', 'not:times'] });
+    open(await connect(), prefix, { grace: 60_000, cleaner: CLEANER });
+    await until(() => received.length >= 2, 3_000, 'two expired events');
+    const byId = new Map(received.map((event) => [event.id, event]));
+    expect(byId.get(broken.id)).toEqual({
+      type: 'expired',
+      id: broken.id,
+      at: broken.expiresAt,
+      reason: 'unknown',
+    });
+    expect(byId.get(valid.id)).toMatchObject({ at: valid.expiresAt, reason: 'idle' });
+    for (const id of [broken.id, valid.id]) {
+      const gone = writer.keys.session(id);
+      expect(await port.send({ command: 'EXISTS', keys: [gone], args: [gone] })).toBe(0);
+    }
+  });
 });

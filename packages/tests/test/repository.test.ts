@@ -185,7 +185,30 @@ describe('timeouts are policy, not stored', () => {
     const key = sessions.keys.session(created.id);
     const reply = (await redis.send({ command: 'HGETALL', keys: [key], args: [key] })) as string[];
     const names = reply.filter((_, i) => i % 2 === 0).sort();
-    expect(names).toEqual(['#a', '#c', '#e', '#p', 'a']);
+    expect(names).toEqual(['#p', '#t', 'a']);
+    const times = reply[reply.indexOf('#t') + 1];
+    expect(times).toBe(`${clock}:${clock}:${created.expiresAt}`);
+
+    clock += 120_000; // a touch is due: it rewrites the times, keeping the creation
+    const loaded = await sessions.load(created.id);
+    expect(await sessions.commit(loaded!)).toBe('saved');
+    const touched = await redis.send({ command: 'HGET', keys: [key], args: [key, '#t'] });
+    expect(touched).toBe(`${created.createdAt}:${clock}:${loaded!.expiresAt}`);
+    expect(loaded!.expiresAt).toBeGreaterThan(created.expiresAt);
+  });
+
+  it('a hash whose times do not parse is not loaded and not written to', async () => {
+    const sessions = store();
+    const created = await sessions.create({ a: 1 });
+    const key = sessions.keys.session(created.id);
+    for (const broken of ['', '1:2', '1:2:x', `${clock}:${clock}:-1`, `${clock}:${clock}:1e99`]) {
+      await redis.send({ command: 'HSET', keys: [key], args: [key, '#t', broken] });
+      expect(await sessions.load(created.id)).toBeNull();
+      created.set('a', broken);
+      expect(await sessions.commit(created)).toBe('gone');
+      const a = await redis.send({ command: 'HGET', keys: [key], args: [key, 'a'] });
+      expect(a).toBe('1');
+    }
   });
 
   it('a shorter timeout in the options ends live sessions at once; a longer one applies from the next touch', async () => {

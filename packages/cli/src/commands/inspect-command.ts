@@ -1,4 +1,9 @@
-import { isValidSessionId, jsonSerializer, SESSION_META_FIELDS } from '@sess/core';
+import {
+  isValidSessionId,
+  jsonSerializer,
+  parseStoredTimes,
+  SESSION_META_FIELDS,
+} from '@sess/core';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
@@ -59,15 +64,13 @@ export const inspectCommand: Command = async ({ args, connection, openStore }) =
   }
 
   const M = SESSION_META_FIELDS;
-  const number = (name: string): number | null => {
-    const value = stored.get(name);
-    return value === undefined ? null : Number(value);
-  };
-  const expiresAt = number(M.expiresAt);
+  const timesText = stored.get(M.times);
+  const times = timesText === undefined ? undefined : parseStoredTimes(timesText);
+  const expiresAt = times?.expiresAt ?? null;
   const state: SessionState = expiresAt !== null && expiresAt > now ? 'live' : 'expired';
   const meta = {
-    createdAt: number(M.created),
-    lastAccessAt: number(M.lastAccess),
+    createdAt: times?.createdAt ?? null,
+    lastAccessAt: times?.lastAccessAt ?? null,
     expiresAt,
     principal: stored.get(M.principal) ?? null,
   };
