@@ -23,7 +23,7 @@ return 1`,
 );
 
 /**
- * KEYS[1] session hash (its times field `#t` ends in the expiry, see `stored-times.ts`).
+ * KEYS[1] session hash (its expiry is the sum of the times field `#t`, see `stored-times.ts`).
  * ARGV: now, pexpireat, number of pairs n, n field/value pairs, then the
  * fields to delete. Writes only if the session is still alive: an expiry never moves back, so
  * a slow request can never bring back a destroyed or expired session, nor one the cleaner is
@@ -33,9 +33,11 @@ return 1`,
 export const saveScript = defineScript(
   'sess_save',
   `local times = redis.call('HGET', KEYS[1], '#t')
-local expiry = times and string.match(times, ':(%d+)$')
-local expiresAt = expiry and tonumber(expiry)
-if not expiresAt or expiresAt <= tonumber(ARGV[1]) then return 0 end
+local created, since, left
+if times then created, since, left = string.match(times, '^(%d+):(%-?%d+):(%-?%d+)$') end
+if not created or tonumber(created) + tonumber(since) + tonumber(left) <= tonumber(ARGV[1]) then
+  return 0
+end
 local count = tonumber(ARGV[3])
 if count > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, 4, 3 + count * 2)) end
 if #ARGV > 3 + count * 2 then redis.call('HDEL', KEYS[1], unpack(ARGV, 4 + count * 2)) end

@@ -187,21 +187,36 @@ describe('timeouts are policy, not stored', () => {
     const names = reply.filter((_, i) => i % 2 === 0).sort();
     expect(names).toEqual(['#p', '#t', 'a']);
     const times = reply[reply.indexOf('#t') + 1];
-    expect(times).toBe(`${clock}:${clock}:${created.expiresAt}`);
+    expect(times).toBe(`${clock}:0:${created.expiresAt - clock}`);
 
     clock += 120_000; // a touch is due: it rewrites the times, keeping the creation
     const loaded = await sessions.load(created.id);
     expect(await sessions.commit(loaded!)).toBe('saved');
     const touched = await redis.send({ command: 'HGET', keys: [key], args: [key, '#t'] });
-    expect(touched).toBe(`${created.createdAt}:${clock}:${loaded!.expiresAt}`);
+    expect(touched).toBe(
+      `${created.createdAt}:${clock - created.createdAt}:${loaded!.expiresAt - clock}`,
+    );
     expect(loaded!.expiresAt).toBeGreaterThan(created.expiresAt);
+  });
+
+  it('a last access before the creation (instances whose clocks differ) loads and saves', async () => {
+    const sessions = store();
+    const created = await sessions.create({ a: 1 });
+    const key = sessions.keys.session(created.id);
+    const times = `${clock}:-5000:${created.expiresAt - clock}`;
+    await redis.send({ command: 'HSET', keys: [key], args: [key, '#t', times] });
+    const loaded = await sessions.load(created.id);
+    expect(loaded?.lastAccessAt).toBe(clock - 5_000);
+    loaded!.set('a', 2);
+    // The save script reads the same field: a signed offset must not look like a gone session.
+    expect(await sessions.commit(loaded!)).toBe('saved');
   });
 
   it('a hash whose times do not parse is not loaded and not written to', async () => {
     const sessions = store();
     const created = await sessions.create({ a: 1 });
     const key = sessions.keys.session(created.id);
-    for (const broken of ['', '1:2', '1:2:x', `${clock}:${clock}:-1`, `${clock}:${clock}:1e99`]) {
+    for (const broken of ['', '1:2', '1:2:x', `${clock}:0:1.5e6`, `x${clock}:0:1800000`]) {
       await redis.send({ command: 'HSET', keys: [key], args: [key, '#t', broken] });
       expect(await sessions.load(created.id)).toBeNull();
       created.set('a', broken);
