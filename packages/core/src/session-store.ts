@@ -581,14 +581,14 @@ export class SessionStore {
 
   #recordFrom(id: string, reply: RedisReply | Error, now: number): SessionRecord | null {
     if (!Array.isArray(reply)) return null;
-    // One pass: the attributes into the record's map, the meta fields (`#` names) read aside.
-    const stored = new Map<string, string>();
+    // One pass: the attributes into the record's pairs, the meta fields (`#` names) read aside.
+    const stored: string[] = [];
     let storedTimes: StoredTimes | undefined;
     let principal: string | undefined;
     for (let i = 0; i + 1 < reply.length; i += 2) {
       const name = text(reply[i]);
       const value = text(reply[i + 1]);
-      if (!name.startsWith('#')) stored.set(name, value);
+      if (!name.startsWith('#')) stored.push(name, value);
       else if (name === META.times) storedTimes = parseStoredTimes(value);
       else if (name === META.principal) principal = value;
     }
