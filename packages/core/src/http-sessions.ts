@@ -32,15 +32,19 @@ export class HttpSessions {
    * The cookie accepts only well-formed ids, so a load skips the store's second check; a
    * store-like object (another copy of this package) gets `load`.
    */
-  readonly #load: (id: string) => Promise<SessionRecord | null>;
+  readonly #load: (
+    id: string,
+    onRecord: (record: SessionRecord | null) => void,
+    onError: (error: unknown) => void,
+  ) => void;
 
   constructor(options: HttpSessionOptions) {
     this.#options = resolveHttpOptions(options);
     const store = this.#options.store;
     this.#load =
       typeof store[LOAD_CHECKED] === 'function'
-        ? (id) => store[LOAD_CHECKED](id)
-        : (id) => store.load(id);
+        ? (id, onRecord, onError) => store[LOAD_CHECKED](id, onRecord, onError)
+        : (id, onRecord, onError) => void store.load(id).then(onRecord, onError);
     this.#cookie = new SessionCookie(this.#options.cookie, this.#options.secrets);
     this.#trust = compileTrustProxy(this.#options.trustProxy);
   }
@@ -61,25 +65,57 @@ export class HttpSessions {
    * answer and `onUnavailable` is `'fail'`.
    */
   open(request: HttpRequestFacts): Promise<SessionScope> {
-    // No async frame: every request comes through here, and each frame costs promise jobs.
+    return new Promise((resolve, reject) => this.openWith(request, resolve, reject));
+  }
+
+  /**
+   * `open` with callbacks instead of a promise: exactly one is called, never synchronously.
+   * For adapters whose framework takes callbacks (Express, Fastify): each promise between the
+   * reply and the framework cost a read a few per cent of sess' own work (`npm run
+   * instructions -w @sess/bench-peers`). A callback that throws is the framework's error, as
+   * in a `.then()`.
+   */
+  openWith(
+    request: HttpRequestFacts,
+    onScope: (scope: SessionScope) => void,
+    onError: (error: unknown) => void,
+  ): void {
+    let secure: boolean;
+    let incoming: IncomingCookie;
     try {
-      const secure = isSecureRequest(request, this.#trust);
-      const incoming = this.#cookie.read(request.cookie, secure);
-      if (incoming.id === undefined) {
-        return Promise.resolve(this.#scope(incoming, secure, null, false));
-      }
-      return this.#load(incoming.id).then(
-        (record) => this.#scope(incoming, secure, record, false),
-        (error: unknown) => {
-          if (!isSessError(error, 'UNAVAILABLE') || this.#options.onUnavailable === 'fail') {
-            throw toHttpError(error);
-          }
-          return this.#scope(incoming, secure, null, true);
-        },
-      );
+      secure = isSecureRequest(request, this.#trust);
+      incoming = this.#cookie.read(request.cookie, secure);
     } catch (error) {
-      return Promise.reject(toHttpError(error));
+      queueMicrotask(() => onError(toHttpError(error)));
+      return;
     }
+    const id = incoming.id;
+    if (id === undefined) {
+      const scope = this.#scope(incoming, secure, null, false);
+      queueMicrotask(() => onScope(scope));
+      return;
+    }
+    const opened = (record: SessionRecord | null, degraded: boolean): void => {
+      let scope: SessionScope;
+      try {
+        scope = this.#scope(incoming, secure, record, degraded);
+      } catch (error) {
+        onError(toHttpError(error));
+        return;
+      }
+      onScope(scope);
+    };
+    this.#load(
+      id,
+      (record) => opened(record, false),
+      (error) => {
+        if (!isSessError(error, 'UNAVAILABLE') || this.#options.onUnavailable === 'fail') {
+          onError(toHttpError(error));
+        } else {
+          opened(null, true);
+        }
+      },
+    );
   }
 
   #scope(
@@ -101,6 +137,15 @@ export class HttpSessions {
   /** `open` with the facts read from a Node request (`IncomingMessage`, `Http2ServerRequest`). */
   openRequest(request: NodeRequestLike): Promise<SessionScope> {
     return this.open(requestFacts(request));
+  }
+
+  /** `openWith` with the facts read from a Node request. */
+  openRequestWith(
+    request: NodeRequestLike,
+    onScope: (scope: SessionScope) => void,
+    onError: (error: unknown) => void,
+  ): void {
+    this.openWith(requestFacts(request), onScope, onError);
   }
 }
 

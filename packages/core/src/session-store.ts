@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Cleaner } from './cleaner.js';
-import { toSessError, withDeadline } from './deadline.js';
+import { callWithDeadline, toSessError, withDeadline } from './deadline.js';
 import { SessError } from './errors.js';
 import { xaddEntry } from './event-entry.js';
 import { isStreamed } from './event-stream-options.js';
@@ -114,35 +114,44 @@ export class SessionStore {
 
   /** The session with this id, or null if there is none or it expired (even if Redis still holds it). */
   load(id: string): Promise<SessionRecord | null> {
-    try {
+    return new Promise((resolve, reject) => {
       assertSessionId(id);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this[LOAD_CHECKED](id);
+      this[LOAD_CHECKED](id, resolve, reject);
+    });
   }
 
   /**
-   * `load` of an id checked already: `HttpSessions` loads only ids its cookie checked, and a
-   * second check cost every read about 2,000 instructions (`npm run instructions -w
-   * @sess/bench-peers`). Package-internal: the symbol is not exported from the index.
+   * `load` of an id checked already, with callbacks (exactly one is called, never
+   * synchronously). `HttpSessions` loads only ids its cookie checked: a second check cost every
+   * read about 2,000 instructions, and a promise more (see `callWithDeadline`) about as much
+   * (`npm run instructions -w @sess/bench-peers`). Package-internal: the symbol is not exported
+   * from the index.
    */
-  [LOAD_CHECKED](id: string): Promise<SessionRecord | null> {
-    // No async frame: the request path pays a few promise jobs for each (CPU profiles of reads).
+  [LOAD_CHECKED](
+    id: string,
+    onRecord: (record: SessionRecord | null) => void,
+    onError: (error: unknown) => void,
+  ): void {
+    let now: number;
     try {
-      const now = this.#options.now();
-      return this.#call(
-        'load',
-        // No signal: the deadline settles the load whatever the port does, and a read that
-        // reaches Redis late changes nothing there, so a port's own abort would buy nothing
-        // but cost every read a guard (about 5,000 instructions with node-redis' port,
-        // `npm run instructions -w @sess/bench-peers`). Every write still gets the signal.
-        () => this.#port.send(hgetall(this.keys.session(id))),
-        (reply) => this.#recordFrom(id, reply, now),
-      );
+      this.#assertOpen();
+      now = this.#options.now();
     } catch (error) {
-      return Promise.reject(error);
+      queueMicrotask(() => onError(error));
+      return;
     }
+    // No signal: the deadline settles the load whatever the port does, and a read that
+    // reaches Redis late changes nothing there, so a port's own abort would buy nothing but
+    // cost every read a guard (about 5,000 instructions with node-redis' port). Every write
+    // still gets the signal.
+    const send = () => this.#port.send(hgetall(this.keys.session(id)));
+    const toRecord = (reply: RedisReply) => this.#recordFrom(id, reply, now);
+    const observer = this.#options.observer;
+    if (observer) {
+      this.#call('load', send, toRecord).then(onRecord, onError);
+      return;
+    }
+    callWithDeadline(this.#options.operationTimeout, 'load', send, toRecord, onRecord, onError);
   }
 
   /**

@@ -382,6 +382,47 @@ describe('sign-in, sign-out, revocation', () => {
   });
 });
 
+describe('openWith: the same as open, with callbacks', () => {
+  /** Opens with callbacks; fails if one is called synchronously or more than once. */
+  function openWith(http: HttpSessions, cookie?: string) {
+    return new Promise<{ scope?: SessionScope; error?: unknown }>((resolve, reject) => {
+      let returned = false;
+      let calls = 0;
+      const settle = (outcome: { scope?: SessionScope; error?: unknown }) => {
+        calls++;
+        if (!returned) reject(new Error('called back synchronously'));
+        // A second call would come later: wait a little before resolving to catch it.
+        setImmediate(() => (calls === 1 ? resolve(outcome) : reject(new Error(`${calls} calls`))));
+      };
+      http.openWith(
+        { cookie },
+        (scope) => settle({ scope }),
+        (error) => settle({ error }),
+      );
+      returned = true;
+    });
+  }
+
+  it('calls back once, never synchronously: anonymous, loaded, failed, degraded', async () => {
+    const http = sessions();
+    expect((await openWith(http)).scope?.session.id).toBeUndefined();
+    const { id, cookie } = await created(http);
+    expect((await openWith(http, cookie)).scope?.session.id).toBe(id);
+
+    port.hang = true;
+    const failed = await openWith(http, cookie);
+    expect(failed.scope).toBeUndefined();
+    expect(failed.error).toMatchObject({ code: 'UNAVAILABLE', status: 503 });
+    const degraded = await openWith(sessions({ onUnavailable: 'anonymous' }), cookie);
+    expect(degraded.scope?.degraded).toBe(true);
+
+    const closing = sessions();
+    await store.close();
+    const closed = await openWith(closing, cookie);
+    expect(closed.error).toMatchObject({ code: 'CLOSED' });
+  });
+});
+
 describe('Redis unavailable', () => {
   async function paused(onUnavailable: 'fail' | 'anonymous') {
     const http = sessions({ onUnavailable });

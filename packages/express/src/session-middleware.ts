@@ -31,10 +31,14 @@ export type SessionMiddleware = (
 export function session(options: HttpSessionOptions | HttpSessions): SessionMiddleware {
   const sessions = HttpSessions.from(options);
   return function sessSession(req, res, next) {
-    sessions.openRequest(req).then((scope) => {
-      attachSession(req, scope.session);
-      commitBeforeSending(res, scope, next);
-      next();
-    }, next);
+    sessions.openRequestWith(
+      req,
+      (scope) => {
+        attachSession(req, scope.session);
+        commitBeforeSending(res, scope, next);
+        next();
+      },
+      next,
+    );
   };
 }

@@ -34,14 +34,19 @@ const plugin: FastifyPluginAsync<FastifySessOptions> = async (app, options) => {
   app.decorateRequest('session', null as unknown as Session);
   app.decorateRequest(SCOPE as unknown as string, null);
 
-  // A callback hook, not an async one: an async function would add a promise of its own to
+  // A callback hook, and sessions opened with callbacks: each promise on the way would cost
   // every request. A 503 `SessError` passed to `done` reaches Fastify's error handler.
   app.addHook('onRequest', (request, _reply, done) => {
-    sessions.openRequest(request.raw).then((scope) => {
-      (request as ScopedRequest)[SCOPE] = scope;
-      request.session = scope.session;
-      done();
-    }, done);
+    sessions.openRequestWith(
+      request.raw,
+      (scope) => {
+        (request as ScopedRequest)[SCOPE] = scope;
+        request.session = scope.session;
+        done();
+      },
+      // Whatever fails here is an Error (a `SessError`, or the port's); Fastify types `done` so.
+      (error) => done(error as Error),
+    );
   });
 
   app.addHook('onSend', (request, reply, payload, done) => {
