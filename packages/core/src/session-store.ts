@@ -122,10 +122,10 @@ export class SessionStore {
 
   /**
    * `load` of an id checked already, with callbacks (exactly one is called, never
-   * synchronously). `HttpSessions` loads only ids its cookie checked: a second check cost every
-   * read about 2,000 instructions, and a promise more (see `callWithDeadline`) about as much
-   * (`npm run instructions -w @sess/bench-peers`). Package-internal: the symbol is not exported
-   * from the index.
+   * synchronously), for `HttpSessions.openWith`. Its cookie accepts only well-formed ids, and a
+   * second check cost every read about 2,000 instructions (`npm run instructions -w
+   * @sess/bench-peers`); callbacks spare it the promises (see `callWithDeadline`).
+   * Package-internal: the symbol is not exported from the index.
    */
   [LOAD_CHECKED](
     id: string,
