@@ -8,7 +8,7 @@ import type { Serializer } from './serializer.js';
  * section), so shortening one applies to every live session at once.
  */
 export const META = {
-  /** `created:lastAccess:expiresAt` in ms (see `stored-times.ts`). */
+  /** The creation and two offsets, `created:lastAccess−created:expiresAt−lastAccess` (`stored-times.ts`). */
   times: '#t',
   principal: '#p',
 } as const;
@@ -18,7 +18,8 @@ const MAX_NAME_LENGTH = 200;
 /** Up to this many stored attributes, a lookup scans the pairs instead of building a Map. */
 const MAX_SCANNED_PAIRS = 16;
 
-function toMap(pairs: readonly string[]): Map<string, string> {
+/** Name/value pairs (`[name, value, name, value, ...]`) as a Map. */
+export function pairsToMap(pairs: readonly string[]): Map<string, string> {
   const map = new Map<string, string>();
   for (let i = 0; i + 1 < pairs.length; i += 2) map.set(pairs[i] as string, pairs[i + 1] as string);
   return map;
@@ -89,7 +90,7 @@ export class SessionRecord {
     if (stored instanceof Map) this.#stored = stored;
     // A scan is cheaper than a Map for a few attributes, not for many.
     else if (stored.length <= MAX_SCANNED_PAIRS * 2) this.#storedPairs = stored;
-    else this.#stored = toMap(stored);
+    else this.#stored = pairsToMap(stored);
     this.#serializer = init.serializer;
     this.#isNew = init.isNew;
   }
@@ -234,7 +235,7 @@ export class SessionRecord {
 
   #storedMap(): Map<string, string> {
     if (this.#stored === undefined) {
-      this.#stored = toMap(this.#storedPairs as readonly string[]);
+      this.#stored = pairsToMap(this.#storedPairs as readonly string[]);
       this.#storedPairs = undefined;
     }
     return this.#stored;

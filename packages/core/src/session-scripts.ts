@@ -24,8 +24,7 @@ return 1`,
 
 /**
  * KEYS[1] session hash (its expiry is the sum of the times field `#t`, see `stored-times.ts`).
- * ARGV: now, pexpireat, number of pairs n, n field/value pairs, then the
- * fields to delete. Writes only if the session is still alive: an expiry never moves back, so
+ * ARGV: now, pexpireat, number of pairs n, n field/value pairs, then the fields to delete. Writes only if the session is still alive: an expiry never moves back, so
  * a slow request can never bring back a destroyed or expired session, nor one the cleaner is
  * about to delete.
  * 1 = saved, 0 = gone.

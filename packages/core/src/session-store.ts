@@ -10,7 +10,7 @@ import { attachObserver, observeOperation, type StoreOperation } from './observe
 import type { CommandCall, PortCall, RedisPort, RedisReply } from './redis-port.js';
 import type { SessionEvent, SessionEventType } from './session-events.js';
 import { assertSessionId, newSessionId } from './session-id.js';
-import { expiryOf, META, SessionRecord, type SessionTimes } from './session-record.js';
+import { expiryOf, META, pairsToMap, SessionRecord, type SessionTimes } from './session-record.js';
 import { claimScript, createScript, saveScript, takeScript } from './session-scripts.js';
 import {
   type ReplicationShortfall,
@@ -669,10 +669,7 @@ function text(element: RedisReply | undefined): string {
 }
 
 function toFieldMap(reply: RedisReply | Error | undefined): Map<string, string> {
-  const fields = new Map<string, string>();
-  if (!Array.isArray(reply)) return fields;
-  for (let i = 0; i + 1 < reply.length; i += 2) fields.set(text(reply[i]), text(reply[i + 1]));
-  return fields;
+  return Array.isArray(reply) ? pairsToMap(reply.map(text)) : new Map();
 }
 
 /** Shorthand for `new SessionStore(options)`. */

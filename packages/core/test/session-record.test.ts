@@ -47,15 +47,6 @@ describe.each<StoredForm>(['a Map', 'name/value pairs'])(
         expect(record.hasChanges()).toBe(false);
       }
     });
-  },
-);
-
-describe.each<StoredForm>(['a Map', 'name/value pairs'])(
-  'SessionRecord change detection, loaded from %s',
-  (given) => {
-    beforeEach(() => {
-      form = given;
-    });
 
     it('writes nothing for attributes only read, or set to an equal value', () => {
       const record = loaded({ a: { n: 1 }, b: 'x' });
