@@ -5,7 +5,8 @@ import { SessError } from './errors.js';
  * Operations whose deadlines fall in the same window of this many ms share one timer and one
  * AbortSignal. An AbortController and a timer of its own cost an operation about as much as
  * the rest of the core's bookkeeping for a load (measured in bench/peers); shared, the cost per
- * operation is a Set entry. A deadline is never early, and at most this much late.
+ * operation is a Set entry. A deadline is never early, and at most this much late, plus the
+ * rest of the event loop's turn (see `#end`).
  */
 const WINDOW_MS = 10;
 
@@ -44,6 +45,15 @@ class DeadlineWindow {
 
   #end(): void {
     windows.delete(this.key);
+    if (this.waiting.size === 0) return;
+    // Timers run before the event loop reads its sockets. After the loop was held up (a long
+    // GC pause, synchronous work) past the deadline, replies that came in meanwhile wait in
+    // the sockets' buffers: ending now would fail operations Redis did answer in time. The
+    // check phase comes after this turn's read of the sockets, so those settle first.
+    setImmediate(() => this.#expire());
+  }
+
+  #expire(): void {
     if (this.waiting.size === 0) return;
     const late = [...this.waiting];
     this.waiting.clear();
