@@ -1,4 +1,5 @@
-import { parseCookie, type SetCookie } from 'cookie';
+import type { SetCookie } from 'cookie';
+import { findCookieValue } from './cookie-header.js';
 import { CookieSigner } from './cookie-signer.js';
 import type { ResolvedCookieOptions } from './http-options.js';
 import { isValidSessionId } from './session-id.js';
@@ -20,9 +21,6 @@ export interface IncomingCookie {
 
 const ABSENT: IncomingCookie = Object.freeze({ present: false, id: undefined, stale: false });
 const INVALID: IncomingCookie = Object.freeze({ present: true, id: undefined, stale: false });
-
-/** Identity decoding: a valid value needs none, and `%2A` must stay `%2A`, not become `*`. */
-const RAW_VALUES = Object.freeze({ decode: (text: string) => text });
 
 /**
  * Cookie values accepted lately. A browser sends the same value on every request, and an HMAC
@@ -75,14 +73,8 @@ export class SessionCookie {
   /** Never throws: whatever the header holds, the answer is an id or no id. */
   read(header: string | undefined, secureRequest: boolean): IncomingCookie {
     if (typeof header !== 'string' || header.length === 0) return ABSENT;
-    const name = this.nameFor(secureRequest);
-    if (!header.includes(name)) return ABSENT;
-    let value: string | undefined;
-    try {
-      value = parseCookie(header, RAW_VALUES)[name];
-    } catch {
-      return INVALID;
-    }
+    // Raw: a valid value needs no decoding, and `%2A` must stay `%2A`, not become `*`.
+    const value = findCookieValue(header, this.nameFor(secureRequest));
     if (value === undefined) return ABSENT;
     return this.#accepted.get(value) ?? this.#accept(value);
   }
