@@ -34,8 +34,9 @@ const SYNC_TIMEOUT_MS = 5_000;
 /** The rules one command breaks on its own: a forbidden command, keyspace events, or keys in several slots. */
 export function commandViolations(args: readonly string[]): string[] {
   const name = (args[0] ?? '').toUpperCase();
+  // Reported as what it is, and nothing more: the key table does not list forbidden commands.
+  if (FORBIDDEN.has(name)) return [`forbidden command: ${render(args)}`];
   const violations: string[] = [];
-  if (FORBIDDEN.has(name)) violations.push(`forbidden command: ${render(args)}`);
   if (SUBSCRIBE.has(name) && args.slice(1).some((channel) => KEYSPACE_CHANNEL.test(channel))) {
     violations.push(`keyspace notifications are forbidden: ${render(args)}`);
   }
@@ -283,7 +284,9 @@ export class CommandAudit {
         add(inScript ? `${violation} (run by a script)` : violation);
       }
       if (inScript) {
-        if (script) for (const violation of scriptKeyViolations(entry.args, script)) add(violation);
+        if (script && !FORBIDDEN.has(name)) {
+          for (const violation of scriptKeyViolations(entry.args, script)) add(violation);
+        }
         continue;
       }
       script = undefined;
