@@ -111,7 +111,7 @@ export async function expiryRound(
       return {
         command: 'HMGET',
         keys: [key],
-        args: [key, META.times, META.principal],
+        args: [key, META.times, META.principal, META.moved],
       };
     }),
   );
@@ -128,7 +128,14 @@ export async function expiryRound(
       if (reply instanceof Error) context.onError(reply);
       return;
     }
-    const [timesText, principal] = reply;
+    const [timesText, principal, movedTo] = reply;
+    if ((timesText === null || timesText === undefined) && typeof movedTo === 'string') {
+      // Moved to a new id by a regenerate that did not get to remove this entry: the session
+      // lives on under its new id, so there is nothing to expire.
+      addTo(unindex, entry.bucket, entry.id);
+      progress.add(entry.bucket);
+      return;
+    }
     if (timesText === null || timesText === undefined) {
       if (now - entry.score < context.grace) {
         const seen = context.suspects.get(entry.id);

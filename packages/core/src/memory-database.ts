@@ -462,6 +462,10 @@ const commands: Record<string, Command> = {
   // hashes
   HGETALL: (db, args) => [...(hashOf(db, args[0] as string, false) ?? [])].flat(),
   HGET: (db, args) => hashOf(db, args[0] as string, false)?.get(args[1] as string) ?? null,
+  HEXISTS: (db, args) => {
+    arity(args, 2, 'HEXISTS');
+    return hashOf(db, args[0] as string, false)?.has(args[1] as string) ? 1 : 0;
+  },
   HMGET: (db, args) => {
     arity(args, 2, 'HMGET');
     const hash = hashOf(db, args[0] as string, false);

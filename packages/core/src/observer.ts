@@ -1,14 +1,14 @@
 import type { CleanerTickReport } from './cleaner.js';
 import { toSessError } from './deadline.js';
 import type { SessError } from './errors.js';
-import { isStreamed } from './event-stream-options.js';
-import type { SessionEvent, SessionEventType } from './session-events.js';
+import type { SessionEventType } from './session-events.js';
 import type { SessionStore } from './session-store.js';
 
 /**
  * What the store measures, by the name of the round trip: each one is a single call to Redis
- * under the store's deadline. `destroy` and `regenerate` take two round trips each
- * (`destroy` twice, or `regenerate` then `create`); `revoke` and `findByPrincipal` two.
+ * under the store's deadline. A regenerate is a `create` then a `regenerate` round trip (and
+ * a `destroy` one for what it leaves); `destroy`, `revoke` and `findByPrincipal` take two
+ * round trips each. `repair`: work a fault cut short, finished once Redis answered again.
  */
 export type StoreOperation =
   | 'load'
@@ -18,7 +18,8 @@ export type StoreOperation =
   | 'regenerate'
   | 'revoke'
   | 'findByPrincipal'
-  | 'count';
+  | 'count'
+  | 'repair';
 
 /** How one round trip of the store ended. */
 export interface OperationOutcome {
@@ -51,6 +52,22 @@ export interface SessionObserver {
    * `expired` ones by the count of each cleaner tick. Not called with `eventStream: false`.
    */
   eventsWritten?(type: SessionEventType, count: number): void;
+  /**
+   * Session events the stream refused or did not answer for (`OOM` under `noeviction`, a
+   * dropped connection). The operation itself succeeded; the store writes the events again
+   * once Redis answers, and calls `eventsWritten` then.
+   */
+  eventWriteFailed?(type: SessionEventType, count: number, error: SessError): void;
+  /**
+   * A key where a session should be held something else (`WRONGTYPE`): the store treated it
+   * as no session at all, so its holder goes on anonymous instead of failing every request.
+   */
+  sessionUnreadable?(error: SessError): void;
+  /**
+   * Work a fault cut short that this instance gave up on: too many pending, or the store was
+   * closed first. What it would have cleaned up is left to the cleaner and the keys' TTLs.
+   */
+  repairDropped?(error: SessError): void;
   /** Each tick of this instance's cleaner that held the lease: expired count, lag, duration. */
   cleanerTick?(report: CleanerTickReport): void;
   /** This instance's cleaner took (true) or lost (false) the lease. */
@@ -69,6 +86,7 @@ export const STORE_OPERATIONS: readonly StoreOperation[] = [
   'revoke',
   'findByPrincipal',
   'count',
+  'repair',
 ];
 
 /**
@@ -95,24 +113,13 @@ export async function observeOperation<T>(
 }
 
 /**
- * Connects an observer to what a store and its cleaner report: the local events (those the
- * stream takes were written to it in the same round trip), cleaner ticks, leadership and
- * errors. Then hands the observer the store.
+ * Connects an observer to what a store's cleaner reports: ticks (and the `expired` events they
+ * wrote), leadership and errors. Then hands the observer the store.
  */
 export function attachObserver(store: SessionStore, observer: SessionObserver): void {
   // Wrapped, so a throwing observer cannot keep the application's own listeners from running.
-  const stream = store.options.eventStream;
-  const streamed = stream !== false && observer.eventsWritten !== undefined;
-  if (streamed) {
-    const written = (event: SessionEvent): void => {
-      if (isStreamed(event, stream)) quietly(() => observer.eventsWritten?.(event.type, 1));
-    };
-    store
-      .on('created', written)
-      .on('destroyed', written)
-      .on('regenerated', written)
-      .on('revoked', written);
-  }
+  // The store reports its own stream writes as they succeed or fail; the cleaner's are here.
+  const streamed = store.options.eventStream !== false && observer.eventsWritten !== undefined;
   const cleaner = store.cleaner;
   if (cleaner) {
     if (observer.cleanerTick || streamed) {
@@ -133,7 +140,7 @@ export function attachObserver(store: SessionStore, observer: SessionObserver): 
   quietly(() => observer.attach?.(store));
 }
 
-function quietly(call: () => void): void {
+export function quietly(call: () => void): void {
   try {
     call();
   } catch {}

@@ -11,6 +11,8 @@ export const META = {
   /** The creation and two offsets, `created:lastAccess−created:expiresAt−lastAccess` (`stored-times.ts`). */
   times: '#t',
   principal: '#p',
+  /** Only in the mark a regenerate leaves at the old id: the new id (see `moveScript`). */
+  moved: '#m',
 } as const;
 
 const MAX_NAME_LENGTH = 200;
@@ -42,11 +44,11 @@ export interface SessionTimes {
   readonly lastAccessAt: number;
   readonly idleTimeout: number;
   /** createdAt + absoluteTimeout: the session never lives past it, however active. */
-  readonly deadline: number;
+  readonly absoluteExpiresAt: number;
 }
 
 export function expiryOf(times: Omit<SessionTimes, 'createdAt'>): number {
-  return Math.min(times.lastAccessAt + times.idleTimeout, times.deadline);
+  return Math.min(times.lastAccessAt + times.idleTimeout, times.absoluteExpiresAt);
 }
 
 /**
@@ -186,9 +188,9 @@ export class SessionRecord {
 
   /**
    * What a commit must write: attributes whose serialized form differs from the stored one,
-   * and attributes removed. Also checks the size limits, before anything is sent.
+   * and attributes removed. Also checks the size and count limits, before anything is sent.
    */
-  changes(limits: { maxAttributeBytes: number; maxSessionBytes: number }): {
+  changes(limits: { maxAttributeBytes: number; maxSessionBytes: number; maxAttributes: number }): {
     set: Map<string, string>;
     removed: string[];
   } {
@@ -209,8 +211,15 @@ export class SessionRecord {
       if (changed) set.set(name, text);
     }
     if (set.size > 0) {
+      const names = this.names();
+      if (names.length > limits.maxAttributes) {
+        throw new SessError(
+          'TOO_LARGE',
+          `session would hold ${names.length} attributes, more than maxAttributes (${limits.maxAttributes})`,
+        );
+      }
       let total = 0;
-      for (const name of this.names()) {
+      for (const name of names) {
         total +=
           Buffer.byteLength(name) +
           Buffer.byteLength(set.get(name) ?? this.#storedText(name) ?? '');

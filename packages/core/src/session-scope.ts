@@ -1,4 +1,4 @@
-import { isSessError } from './errors.js';
+import { isSessError, SessError } from './errors.js';
 import { toHttpError } from './http-error.js';
 import type { ResolvedHttpOptions } from './http-options.js';
 import {
@@ -10,6 +10,12 @@ import {
 } from './session.js';
 import type { IncomingCookie, SessionCookie } from './session-cookie.js';
 import type { SessionRecord } from './session-record.js';
+import {
+  REGENERATE,
+  type RegenerateOptions,
+  type RegenerateOutcome,
+  type SessionStore,
+} from './session-store.js';
 
 /** The headers a response must carry for the session. */
 export interface CommitOutcome {
@@ -140,12 +146,17 @@ export class SessionScope implements SessionBackend {
     return this.#run(async () => {
       const store = this.#options.store;
       const record = this.#record;
-      if (record !== null && !record.isNew) await store.destroy(record, 'sign-out');
-      else if (record === null && this.#degraded && this.#incoming.id !== undefined) {
-        // The load failed, so the session was never seen: end it by the cookie's id.
-        await store.destroy(this.#incoming.id, 'sign-out');
+      // The cookie is cleared even if Redis fails: the user asked to leave, and the store ends
+      // the session itself once Redis answers if the failure left that in doubt.
+      try {
+        if (record !== null && !record.isNew) await store.destroy(record, 'sign-out');
+        else if (record === null && this.#degraded && this.#incoming.id !== undefined) {
+          // The load failed, so the session was never seen: end it by the cookie's id.
+          await store.destroy(this.#incoming.id, 'sign-out');
+        }
+      } finally {
+        this.#endCurrent();
       }
-      this.#endCurrent();
     });
   }
 
@@ -288,16 +299,24 @@ export class SessionScope implements SessionBackend {
   }
 
   async #rotate(options: { principal?: string; keep: KeepAttributes }): Promise<void> {
-    const store = this.#options.store;
-    const record = this.#record ?? store.new();
+    const record = this.#record ?? this.#options.store.new();
     const wasStored = !record.isNew;
-    try {
-      this.#record = await store.regenerate(record, options);
-    } catch (error) {
-      // A refused sign-in has already ended the old session (it was taken to move it).
-      if (wasStored && isSessError(error, 'LIMIT_REACHED')) this.#endCurrent();
-      throw error;
+    const outcome = await regenerateIn(this.#options.store, record, options);
+    if (outcome.record === undefined) {
+      // The session ended since this request loaded it: nothing of it goes on. If another
+      // request moved it instead, that request's new cookie stands: this one leaves it alone.
+      if (outcome.gone === 'moved') {
+        this.#record = null;
+        this.#createdHere = true;
+      } else {
+        this.#endCurrent();
+      }
+      throw new SessError(
+        'SESSION_GONE',
+        'regenerate: the session ended (or was moved by another request) before it could move',
+      );
     }
+    this.#record = outcome.record;
     if (!wasStored) this.#createdHere = true;
     this.#rotated = true;
     this.#acted = true;
@@ -329,4 +348,23 @@ export class SessionScope implements SessionBackend {
     this.#queue = result;
     return result;
   }
+}
+
+/**
+ * `store[REGENERATE]`, or for a store from another copy of this package (whose symbol differs),
+ * its public `regenerate` with `SESSION_GONE` read as an ended session.
+ */
+function regenerateIn(
+  store: SessionStore,
+  record: SessionRecord,
+  options: RegenerateOptions,
+): Promise<RegenerateOutcome> {
+  if (typeof store[REGENERATE] === 'function') return store[REGENERATE](record, options);
+  return store.regenerate(record, options).then(
+    (next) => ({ record: next }),
+    (error: unknown) => {
+      if (isSessError(error, 'SESSION_GONE')) return { gone: 'ended' as const };
+      throw error;
+    },
+  );
 }

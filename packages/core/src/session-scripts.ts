@@ -1,22 +1,59 @@
-import { defineScript } from './lua-script.js';
+import { defineScript, type RedisCallFn } from './lua-script.js';
 import type { RedisReply } from './redis-port.js';
 import { parseStoredTimes } from './stored-times.js';
 
 // Every script here touches exactly one key, so one slot, whatever the deployment.
 // PEXPIREAT ... GT is not used on purpose: Redis treats a key without a TTL as infinite for GT,
 // so it would never set a first TTL. PEXPIRETIME (Redis 7.0) lets the scripts compare instead.
+//
+// Arguments are written in chunks (`CHUNK` at a time): Lua's `unpack` fails past a few thousand
+// values ("too many results to unpack"), well below what `maxSessionBytes` allows. The first
+// write of a script is the one Redis refuses under OOM (`noeviction`), so a refused script has
+// written nothing; later chunks are allowed through, and a script never stops half-way.
+
+/** Values handed to one `redis.call` at most: even, so a chunk never splits a field/value pair. */
+const CHUNK = 1000;
+
+/** The Lua helper that calls `command key ARGV[first..last]` in chunks. */
+const CHUNKED = `local function chunked(command, key, first, last)
+  for i = first, last, ${CHUNK} do
+    redis.call(command, key, unpack(ARGV, i, math.min(i + ${CHUNK - 1}, last)))
+  end
+end
+`;
+
+/** The JavaScript twin of `CHUNKED`, for the memory port's emulations. */
+function chunked(call: RedisCallFn, command: string, key: string, values: readonly string[]): void {
+  for (let i = 0; i < values.length; i += CHUNK) {
+    call(command, key, ...values.slice(i, i + CHUNK));
+  }
+}
+
+/** The Lua test that a hash's times field `#t` holds a live session at ARGV[1] (now). */
+const ALIVE = `local function alive(times)
+  if not times then return false end
+  local created, since, left = string.match(times, '^(%d+):(%-?%d+):(%-?%d+)$')
+  return created ~= nil and tonumber(created) + tonumber(since) + tonumber(left) > tonumber(ARGV[1])
+end
+`;
+
+function alive(times: RedisReply, now: string | undefined): boolean {
+  if (typeof times !== 'string') return false;
+  const expiresAt = parseStoredTimes(times)?.expiresAt;
+  return expiresAt !== undefined && expiresAt > Number(now);
+}
 
 /** KEYS[1] session hash. ARGV: pexpireat, then field/value pairs. 1 = created, 0 = id taken. */
 export const createScript = defineScript(
   'sess_create',
-  `if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+  `${CHUNKED}if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+chunked('HSET', KEYS[1], 2, #ARGV)
 redis.call('PEXPIREAT', KEYS[1], ARGV[1])
 return 1`,
   (call, keys, args) => {
     const key = keys[0] as string;
     if (call('EXISTS', key) === 1) return 0;
-    call('HSET', key, ...args.slice(1));
+    chunked(call, 'HSET', key, args.slice(1));
     call('PEXPIREAT', key, args[0] as string);
     return 1;
   },
@@ -24,34 +61,27 @@ return 1`,
 
 /**
  * KEYS[1] session hash (its expiry is the sum of the times field `#t`, see `stored-times.ts`).
- * ARGV: now, pexpireat, number of pairs n, n field/value pairs, then the fields to delete. Writes only if the session is still alive: an expiry never moves back, so
- * a slow request can never bring back a destroyed or expired session, nor one the cleaner is
- * about to delete.
+ * ARGV: now, pexpireat, number of pairs n, n field/value pairs, then the fields to delete.
+ * Writes only if the session is still alive: an expiry never moves back, so a slow request can
+ * never bring back a destroyed, moved or expired session, nor one the cleaner is about to delete.
  * 1 = saved, 0 = gone.
  */
 export const saveScript = defineScript(
   'sess_save',
-  `local times = redis.call('HGET', KEYS[1], '#t')
-local created, since, left
-if times then created, since, left = string.match(times, '^(%d+):(%-?%d+):(%-?%d+)$') end
-if not created or tonumber(created) + tonumber(since) + tonumber(left) <= tonumber(ARGV[1]) then
-  return 0
-end
-local count = tonumber(ARGV[3])
-if count > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, 4, 3 + count * 2)) end
-if #ARGV > 3 + count * 2 then redis.call('HDEL', KEYS[1], unpack(ARGV, 4 + count * 2)) end
+  `${CHUNKED}${ALIVE}if not alive(redis.call('HGET', KEYS[1], '#t')) then return 0 end
+local last = 3 + tonumber(ARGV[3]) * 2
+chunked('HSET', KEYS[1], 4, last)
+chunked('HDEL', KEYS[1], last + 1, #ARGV)
 if redis.call('PEXPIRETIME', KEYS[1]) < tonumber(ARGV[2]) then
   redis.call('PEXPIREAT', KEYS[1], ARGV[2])
 end
 return 1`,
   (call, keys, args) => {
     const key = keys[0] as string;
-    const times = call('HGET', key, '#t') as string | null;
-    const expiresAt = times === null ? undefined : parseStoredTimes(times)?.expiresAt;
-    if (expiresAt === undefined || expiresAt <= Number(args[0])) return 0;
-    const pairs = Number(args[2]);
-    if (pairs > 0) call('HSET', key, ...args.slice(3, 3 + pairs * 2));
-    if (args.length > 3 + pairs * 2) call('HDEL', key, ...args.slice(3 + pairs * 2));
+    if (!alive(call('HGET', key, '#t'), args[0])) return 0;
+    const last = 3 + Number(args[2]) * 2;
+    chunked(call, 'HSET', key, args.slice(3, last));
+    chunked(call, 'HDEL', key, args.slice(last));
     if ((call('PEXPIRETIME', key) as number) < Number(args[1])) {
       call('PEXPIREAT', key, args[1] as string);
     }
@@ -59,38 +89,87 @@ return 1`,
   },
 );
 
-/** KEYS[1] session hash. Reads and deletes it in one step; returns the fields (empty if gone). */
+/**
+ * KEYS[1] session hash. Reads and deletes a session in one step (sign-out, revocation);
+ * returns its fields, or nothing when there is no session there (none, or only the mark a
+ * move left, see `moveScript`).
+ */
 export const takeScript = defineScript(
   'sess_take',
-  `local fields = redis.call('HGETALL', KEYS[1])
-if #fields > 0 then redis.call('DEL', KEYS[1]) end
+  `if redis.call('HEXISTS', KEYS[1], '#t') == 0 then return {} end
+local fields = redis.call('HGETALL', KEYS[1])
+redis.call('DEL', KEYS[1])
 return fields`,
   (call, keys) => {
     const key = keys[0] as string;
+    if (call('HEXISTS', key, '#t') === 0) return [];
     const fields = call('HGETALL', key) as RedisReply[];
-    if (fields.length > 0) call('DEL', key);
+    call('DEL', key);
     return fields;
   },
 );
 
 /**
- * KEYS[1] principal index. ARGV: now, id, expiresAt, limit (0 = none), policy
- * (`reject` | `evict`), pexpireat. Prunes expired members, enforces the limit, adds the id.
- * Returns `{0}` when rejected, else `{1, evicted ids...}`. Atomic, so concurrent sign-ins of
- * one principal can never end above the limit.
+ * KEYS[1] the session hash of the id a regenerate moves away from. ARGV: now, the new id, how
+ * long the mark lives (ms). A live session is read and replaced by the mark `#m` = new id, so
+ * that a request which lost the reply can ask again and learn that its own move happened, and
+ * a concurrent regenerate learns the session was moved rather than ended.
+ * Returns the session's fields (moved now), `{'#m', id}` (moved before, to `id`), or nothing
+ * (no live session: ended, expired, never there).
+ */
+export const moveScript = defineScript(
+  'sess_move',
+  `${ALIVE}local times = redis.call('HGET', KEYS[1], '#t')
+if not times then
+  local moved = redis.call('HGET', KEYS[1], '#m')
+  if moved then return {'#m', moved} end
+  return {}
+end
+if not alive(times) then return {} end
+local fields = redis.call('HGETALL', KEYS[1])
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], '#m', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return fields`,
+  (call, keys, args) => {
+    const key = keys[0] as string;
+    const times = call('HGET', key, '#t');
+    if (times === null) {
+      const moved = call('HGET', key, '#m');
+      return moved === null ? [] : ['#m', moved];
+    }
+    if (!alive(times, args[0])) return [];
+    const fields = call('HGETALL', key) as RedisReply[];
+    call('DEL', key);
+    call('HSET', key, '#m', args[1] as string);
+    call('PEXPIRE', key, args[2] as string);
+    return fields;
+  },
+);
+
+/**
+ * KEYS[1] principal index: member = session id, score = its expiry, or minus its expiry once
+ * the limit chose it to end ("doomed": it no longer counts, but stays listed until the session
+ * is gone, so revoking the principal still reaches it if ending it failed).
+ * ARGV: now, id, expiresAt, limit (0 = none), policy (`reject` | `evict`), pexpireat.
+ * Prunes what expired, enforces the limit, adds the id. Returns `{0}` when rejected, else `{1,
+ * doomed ids...}`: the ones just chosen and any an earlier sign-in failed to end. Atomic, so
+ * concurrent sign-ins of one principal can never end above the limit.
  */
 export const claimScript = defineScript(
   'sess_claim',
-  `redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+  `redis.call('ZREMRANGEBYSCORE', KEYS[1], '-' .. ARGV[1], ARGV[1])
 local limit = tonumber(ARGV[4])
 local result = {1}
 if limit > 0 then
-  local over = redis.call('ZCARD', KEYS[1]) - limit + 1
+  local over = redis.call('ZCOUNT', KEYS[1], '(0', '+inf') - limit + 1
   if over > 0 then
     if ARGV[5] == 'reject' then return {0} end
-    local popped = redis.call('ZPOPMIN', KEYS[1], over)
-    for i = 1, #popped, 2 do result[#result + 1] = popped[i] end
+    local oldest = redis.call('ZRANGE', KEYS[1], '(0', '+inf', 'BYSCORE', 'LIMIT', 0, over, 'WITHSCORES')
+    for i = 1, #oldest, 2 do redis.call('ZADD', KEYS[1], '-' .. oldest[i + 1], oldest[i]) end
   end
+  local doomed = redis.call('ZRANGE', KEYS[1], '-inf', '(0', 'BYSCORE', 'LIMIT', 0, 100)
+  for i = 1, #doomed do result[#result + 1] = doomed[i] end
 end
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
 if redis.call('PEXPIRETIME', KEYS[1]) < tonumber(ARGV[6]) then
@@ -99,16 +178,31 @@ end
 return result`,
   (call, keys, args) => {
     const key = keys[0] as string;
-    call('ZREMRANGEBYSCORE', key, '-inf', args[0] as string);
+    const now = args[0] as string;
+    call('ZREMRANGEBYSCORE', key, `-${now}`, now);
     const limit = Number(args[3]);
     const result: RedisReply[] = [1];
     if (limit > 0) {
-      const over = (call('ZCARD', key) as number) - limit + 1;
+      const over = (call('ZCOUNT', key, '(0', '+inf') as number) - limit + 1;
       if (over > 0) {
         if (args[4] === 'reject') return [0];
-        const popped = call('ZPOPMIN', key, over) as RedisReply[];
-        for (let i = 0; i < popped.length; i += 2) result.push(popped[i] as string);
+        const oldest = call(
+          'ZRANGE',
+          key,
+          '(0',
+          '+inf',
+          'BYSCORE',
+          'LIMIT',
+          0,
+          over,
+          'WITHSCORES',
+        ) as string[];
+        for (let i = 0; i < oldest.length; i += 2) {
+          call('ZADD', key, `-${oldest[i + 1]}`, oldest[i] as string);
+        }
       }
+      const doomed = call('ZRANGE', key, '-inf', '(0', 'BYSCORE', 'LIMIT', 0, 100) as string[];
+      result.push(...doomed);
     }
     call('ZADD', key, args[2] as string, args[1] as string);
     if ((call('PEXPIRETIME', key) as number) < Number(args[5])) {

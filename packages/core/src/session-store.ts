@@ -1,17 +1,24 @@
 import { EventEmitter } from 'node:events';
 import { Cleaner } from './cleaner.js';
 import { callWithDeadline, toSessError, withDeadline } from './deadline.js';
-import { SessError } from './errors.js';
+import { isSessError, SessError } from './errors.js';
 import { xaddEntry } from './event-entry.js';
 import { isStreamed } from './event-stream-options.js';
 import { type Subscription, subscribeToEvents } from './event-subscriber.js';
 import { KeyLayout } from './key-layout.js';
-import { attachObserver, observeOperation, type StoreOperation } from './observer.js';
-import type { CommandCall, PortCall, RedisPort, RedisReply } from './redis-port.js';
+import { attachObserver, observeOperation, quietly, type StoreOperation } from './observer.js';
+import type { CommandCall, PortCall, RedisPort, RedisReply, ScriptCall } from './redis-port.js';
+import { RepairQueue } from './repair-queue.js';
 import type { SessionEvent, SessionEventType } from './session-events.js';
 import { assertSessionId, newSessionId } from './session-id.js';
 import { expiryOf, META, pairsToMap, SessionRecord, type SessionTimes } from './session-record.js';
-import { claimScript, createScript, saveScript, takeScript } from './session-scripts.js';
+import {
+  claimScript,
+  createScript,
+  moveScript,
+  saveScript,
+  takeScript,
+} from './session-scripts.js';
 import {
   type ReplicationShortfall,
   type ResolvedStoreOptions,
@@ -27,18 +34,38 @@ export type CommitResult = 'created' | 'saved' | 'unchanged' | 'gone';
 export interface RegenerateOptions {
   /** Attributes carried to the new id. @default 'all' */
   keep?: 'all' | 'none' | readonly string[];
-  /** Sign the new session in as this principal: the absolute timeout starts again, the limit applies. */
+  /**
+   * Sign the new session in as this principal: the absolute timeout starts again, the limit
+   * applies. If the session being moved ended meanwhile (signed out or revoked elsewhere), the
+   * principal still gets a new session, carrying nothing of the one that ended.
+   */
   principal?: string;
 }
 
 /** `SessionStore[LOAD_CHECKED]`: a load that skips the id check (see there). */
 export const LOAD_CHECKED = Symbol('sess.loadChecked');
 
-type LocalEvents = { [K in Exclude<SessionEventType, 'expired'>]: [SessionEvent] };
+/** `SessionStore[REGENERATE]`: a regenerate that tells how a gone session went (see there). */
+export const REGENERATE = Symbol('sess.regenerate');
 
 /**
- * The session repository (DESIGN §4–§5). Every operation has a deadline and costs the round
- * trips the design allows; nothing here knows HTTP.
+ * What `[REGENERATE]` came to: the new session, or none because the old one was gone: `ended`
+ * (signed out, revoked, expired) or `moved` (a concurrent request regenerated it first).
+ */
+export type RegenerateOutcome =
+  | { readonly record: SessionRecord; readonly gone?: undefined }
+  | { readonly record?: undefined; readonly gone: 'ended' | 'moved' };
+
+type LocalEvents = { [K in Exclude<SessionEventType, 'expired'>]: [SessionEvent] };
+
+/** Most pending repairs one store keeps (see `RepairQueue`). */
+const MAX_PENDING_REPAIRS = 10_000;
+
+/**
+ * The session repository. Every operation has a deadline and costs the round trips the design
+ * allows; nothing here knows HTTP. Operations that touch several keys are ordered so that a
+ * fault between their round trips never brings a session back, never loses one a client holds,
+ * and leaves nothing a reader trips on (the design page on consistency has the rule).
  */
 export class SessionStore {
   readonly keys: KeyLayout;
@@ -48,12 +75,24 @@ export class SessionStore {
   readonly #port: RedisPort;
   readonly #emitter = new EventEmitter<LocalEvents>();
   readonly #subscriptions = new Set<Subscription>();
+  readonly #repairs: RepairQueue;
+  /** How long the mark a move leaves lives (ms): long enough to answer a retried move. */
+  readonly #markTtl: number;
   #closed = false;
 
   constructor(options: SessionStoreOptions) {
     this.#options = resolveStoreOptions(options);
     this.#port = this.#options.port;
     this.keys = new KeyLayout(this.#options.prefix, this.#options.buckets);
+    this.#markTtl = Math.max(60_000, this.#options.grace);
+    this.#repairs = new RepairQueue({
+      limit: MAX_PENDING_REPAIRS,
+      retryable: isRetryable,
+      onDropped: (name, cause) => {
+        const error = new SessError('UNAVAILABLE', `${name}: repair given up`, { cause });
+        this.#tell((observer) => observer.repairDropped?.(error));
+      },
+    });
     const cleaner = this.#options.cleaner;
     if (cleaner) {
       this.cleaner = new Cleaner({
@@ -73,6 +112,19 @@ export class SessionStore {
 
   get options(): Readonly<ResolvedStoreOptions> {
     return this.#options;
+  }
+
+  /**
+   * Operations a fault cut short that this instance finishes once Redis answers again (index
+   * entries of ended sessions, events, half-made sessions to remove). 0 in normal operation.
+   */
+  get pendingRepairs(): number {
+    return this.#repairs.size;
+  }
+
+  /** Tries every pending repair now, once. For tests and for a graceful shutdown. */
+  repairNow(): Promise<void> {
+    return this.#repairs.drain();
   }
 
   /** Listens to what this instance did. Other instances' events come from the stream. */
@@ -99,7 +151,7 @@ export class SessionStore {
     return record;
   }
 
-  /** Creates and saves a session: one round trip (two when a principal limit evicts or rejects). */
+  /** Creates and saves a session: one round trip (more when a principal limit ends others). */
   async create(
     attributes?: Record<string, unknown>,
     options?: { principal?: string },
@@ -112,7 +164,11 @@ export class SessionStore {
     return record;
   }
 
-  /** The session with this id, or null if there is none or it expired (even if Redis still holds it). */
+  /**
+   * The session with this id, or null if there is none or it expired (even if Redis still holds
+   * it). A key that holds something other than a session reads as none (and is reported to the
+   * observer), so a stray key never locks its cookie's holder out.
+   */
   load(id: string): Promise<SessionRecord | null> {
     return new Promise((resolve, reject) => {
       assertSessionId(id);
@@ -122,10 +178,9 @@ export class SessionStore {
 
   /**
    * `load` of an id checked already, with callbacks (exactly one is called, never
-   * synchronously), for `HttpSessions.openWith`. Its cookie accepts only well-formed ids, and a
-   * second check cost every read about 2,000 instructions (`npm run instructions -w
-   * @sess/bench-peers`); callbacks spare it the promises (see `callWithDeadline`).
-   * Package-internal: the symbol is not exported from the index.
+   * synchronously), for `HttpSessions.openWith`: its cookie accepts only well-formed ids, so a
+   * second check would be spent on every read, and callbacks spare the read its promises (see
+   * `callWithDeadline`). Package-internal: the symbol is not exported from the index.
    */
   [LOAD_CHECKED](
     id: string,
@@ -142,16 +197,21 @@ export class SessionStore {
     }
     // No signal: the deadline settles the load whatever the port does, and a read that
     // reaches Redis late changes nothing there, so a port's own abort would buy nothing but
-    // cost every read a guard (about 5,000 instructions with node-redis' port). Every write
-    // still gets the signal.
+    // cost every read a guard. Every write still gets the signal.
     const send = () => this.#port.send(hgetall(this.keys.session(id)));
     const toRecord = (reply: RedisReply) => this.#recordFrom(id, reply, now);
-    const observer = this.#options.observer;
-    if (observer) {
-      this.#call('load', send, toRecord).then(onRecord, onError);
+    const failed = (error: unknown): void => {
+      if (!this.#unreadable(error)) {
+        onError(error);
+        return;
+      }
+      onRecord(null);
+    };
+    if (this.#options.observer) {
+      this.#call('load', send, toRecord).then(onRecord, failed);
       return;
     }
-    callWithDeadline(this.#options.operationTimeout, 'load', send, toRecord, onRecord, onError);
+    callWithDeadline(this.#options.operationTimeout, 'load', send, toRecord, onRecord, failed);
   }
 
   /**
@@ -175,10 +235,9 @@ export class SessionStore {
     if (record.isNew) {
       if (!options?.force && changes.set.size === 0) return 'unchanged';
       const times = this.#freshTimes(now);
-      const event: SessionEvent = { type: 'created', id: record.id, at: now };
       const acks: number[] = [];
-      await this.#insert(record, times, changes, undefined, this.#eventCalls(event), acks);
-      this.#emit(event);
+      await this.#insert(record, times, changes, undefined, acks);
+      await this.#finish('create', [], [{ type: 'created', id: record.id, at: now }]);
       this.#settleReplication('create', [record.id], acks);
       return 'created';
     }
@@ -187,8 +246,7 @@ export class SessionStore {
     if (!dirty && !touchDue && !options?.force) return 'unchanged';
     if (record.expiresAt <= now) return 'gone';
 
-    // Without a touch due the expiry stays where it is: the save script alone, no index update
-    // (DESIGN §5: the bucket's ZADD only when the expiry moved).
+    // Without a touch due the expiry stays where it is: the save script alone, no index update.
     const touch = touchDue || options?.force === true;
     const times: SessionTimes = touch ? { ...record.times, lastAccessAt: now } : record.times;
     const expiresAt = expiryOf(times);
@@ -202,17 +260,13 @@ export class SessionStore {
     }
     const id = record.id;
     const calls: PortCall[] = [
-      {
-        script: saveScript,
-        keys: [this.keys.session(id)],
-        args: [
-          now,
-          expiresAt + this.#options.grace,
-          fields.length / 2,
-          ...fields,
-          ...changes.removed,
-        ],
-      },
+      saveCall(
+        this.keys.session(id),
+        now,
+        expiresAt + this.#options.grace,
+        fields,
+        changes.removed,
+      ),
     ];
     // XX: never re-adds an id the cleaner or a destroy already removed.
     if (touch) calls.push(zadd(this.keys.bucketOf(id), expiresAt, id, 'XX'));
@@ -230,72 +284,134 @@ export class SessionStore {
     return 'saved';
   }
 
-  /** Destroys a session. Returns false if there was none. Two round trips. */
+  /**
+   * Destroys a session. Returns false if there was none. Two round trips: the session is taken
+   * (read and deleted in one step), then its index entries and its `destroyed` event go. Once
+   * the first has answered the session is over, whatever happens to the second.
+   */
   async destroy(target: SessionRecord | string, reason?: string): Promise<boolean> {
     const id = typeof target === 'string' ? target : target.id;
     assertSessionId(id);
     if (typeof target !== 'string' && target.isNew) return false;
-    const now = this.#options.now();
+    this.#assertOpen();
     const acks: number[] = [];
-    const [taken] = await this.#takeAll('destroy', [id], acks);
-    const principal = taken?.get(META.principal);
-    await this.#batch('destroy', [
-      ...this.#unindex(id, principal),
-      ...(taken ? this.#eventCalls({ type: 'destroyed', id, principal, at: now, reason }) : []),
-    ]);
-    if (!taken) return false;
-    this.#emit({ type: 'destroyed', id, principal, at: now, reason });
+    const principal = typeof target === 'string' ? undefined : target.principal;
+    const ended = await this.#end('destroy', [id], 'destroyed', { reason, principal, acks });
     this.#settleReplication('destroy', [id], acks);
-    return true;
+    return ended > 0;
   }
 
   /**
    * Moves a session to a new id (against session fixation), keeping all, none or some of its
    * attributes. With `principal` it is a sign-in: the principal is recorded and indexed, the
-   * absolute timeout starts again and `maxSessionsPerPrincipal` applies. Two round trips.
+   * absolute timeout starts again and `maxSessionsPerPrincipal` applies.
+   *
+   * The new session is created before the old one is taken, so no failure loses the session:
+   * either the old one is still there or the new one is returned. If the old one ended
+   * meanwhile (signed out, revoked, expired), nothing of it is carried: a plain regenerate
+   * fails with `SESSION_GONE`, a sign-in returns a new session without its attributes.
+   * Three round trips.
    */
   async regenerate(record: SessionRecord, options: RegenerateOptions = {}): Promise<SessionRecord> {
+    const outcome = await this[REGENERATE](record, options);
+    if (outcome.record !== undefined) return outcome.record;
+    throw new SessError(
+      'SESSION_GONE',
+      outcome.gone === 'moved'
+        ? 'regenerate: a concurrent request moved this session to a new id first'
+        : 'regenerate: the session was signed out, revoked or expired meanwhile',
+    );
+  }
+
+  /** `regenerate` that says how a gone session went, for `SessionScope` (package-internal). */
+  async [REGENERATE](
+    record: SessionRecord,
+    options: RegenerateOptions = {},
+  ): Promise<RegenerateOutcome> {
     this.#assertOpen();
     const now = this.#options.now();
+    const signIn = options.principal !== undefined;
     const principal = options.principal ?? record.principal;
     if (principal !== undefined && (typeof principal !== 'string' || principal.length === 0)) {
       throw new SessError('INVALID_VALUE', 'principal: expected a non-empty string');
     }
     const times =
-      options.principal !== undefined || record.isNew
-        ? this.#freshTimes(now)
-        : { ...record.times, lastAccessAt: now };
+      signIn || record.isNew ? this.#freshTimes(now) : { ...record.times, lastAccessAt: now };
     const next = record.carryTo(newSessionId(), options.keep ?? 'all', { times, principal });
     const changes = next.changes(this.#options);
-    const oldId = record.id;
-    const extra: PortCall[] = [];
+    const reason = signIn ? 'sign-in' : undefined;
     const acks: number[] = [];
-    if (!record.isNew) {
-      const [taken] = await this.#takeAll('regenerate', [oldId], acks);
-      extra.push(...this.#unindex(oldId, taken?.get(META.principal)));
+    const doomed = await this.#insert(next, times, changes, principal, acks);
+    if (record.isNew) {
+      await this.#finish(
+        'create',
+        [],
+        [{ type: 'created', id: next.id, principal, at: now, reason }],
+      );
+      await this.#endDoomed(doomed, acks);
+      this.#settleReplication('create', [next.id], acks);
+      return { record: next };
     }
-    const event: SessionEvent = record.isNew
-      ? {
-          type: 'created',
-          id: next.id,
-          principal,
-          at: now,
-          reason: options.principal ? 'sign-in' : undefined,
-        }
-      : {
-          type: 'regenerated',
-          id: oldId,
-          newId: next.id,
-          principal,
-          at: now,
-          reason: options.principal ? 'sign-in' : undefined,
-        };
-    extra.push(...this.#eventCalls(event));
-    await this.#insert(next, times, changes, principal, extra, acks);
-    this.#emit(event);
-    if (record.isNew) this.#settleReplication('create', [next.id], acks);
-    else this.#settleReplication('regenerate', [oldId, next.id], acks);
-    return next;
+
+    const move = this.#moveCall(record.id, next.id, now);
+    let moved: RedisReply | Error;
+    try {
+      const replies = await this.#send('regenerate', [move, ...this.#waitCalls([record.id])]);
+      moved = replies[0] as RedisReply | Error;
+      collectAcks(replies.slice(1), acks);
+    } catch (error) {
+      if (!isSessError(error, 'UNAVAILABLE')) {
+        await this.#discard(next.id, principal);
+        throw error;
+      }
+      // No answer: the old session may have moved or not. The caller gets the new one (a
+      // client must hold one of the two), and this instance settles the move once Redis
+      // answers: the old one's end, or the new one's if the old had ended before the move.
+      this.#repairs.add('regenerate', error, () => this.#settleMove(record, next, signIn, now));
+      if (doomed.length > 0) {
+        const facts = { reason: 'limit' };
+        this.#repairs.add('revoke', error, () =>
+          this.#endOnce('repair', doomed, 'revoked', facts, false).then(),
+        );
+      }
+      return { record: next };
+    }
+    if (moved instanceof Error) {
+      // Refused (not a session, a script error): the old session is as it was.
+      await this.#discard(next.id, principal);
+      throw toSessError(moved, 'regenerate');
+    }
+    const state = moveState(moved, next.id);
+    if (state === 'moved') {
+      const event: SessionEvent = {
+        type: 'regenerated',
+        id: record.id,
+        newId: next.id,
+        principal,
+        at: now,
+        reason,
+      };
+      await this.#finish('regenerate', this.#unindex(record.id, record.principal), [event]);
+      await this.#endDoomed(doomed, acks);
+      this.#settleReplication('regenerate', [record.id, next.id], acks);
+      return { record: next };
+    }
+    // The old session was gone before the move: nothing of it may live on.
+    if (!signIn) {
+      await this.#discard(next.id, principal);
+      await this.#endDoomed(doomed, acks);
+      return { gone: state === 'moved-elsewhere' ? 'moved' : 'ended' };
+    }
+    const fresh = await this.#strip(next, changes.set.keys(), now);
+    await this.#endDoomed(doomed, acks);
+    if (fresh === null) return { gone: 'ended' };
+    await this.#finish(
+      'create',
+      [],
+      [{ type: 'created', id: next.id, principal, at: now, reason }],
+    );
+    this.#settleReplication('create', [next.id], acks);
+    return { record: fresh };
   }
 
   /** The live sessions of a principal, soonest-expiring first. Two round trips. */
@@ -303,24 +419,33 @@ export class SessionStore {
     const now = this.#options.now();
     const ids = await this.#principalIds(principal, now);
     if (ids.length === 0) return [];
-    const replies = await this.#batch(
+    const replies = await this.#send(
       'findByPrincipal',
       ids.map((id) => hgetall(this.keys.session(id))),
     );
     const records: SessionRecord[] = [];
     ids.forEach((id, i) => {
-      const record = this.#recordFrom(id, replies[i] ?? null, now);
+      const reply = replies[i];
+      if (reply instanceof Error) {
+        if (this.#unreadable(reply)) return;
+        throw toSessError(reply, 'findByPrincipal');
+      }
+      const record = this.#recordFrom(id, reply ?? null, now);
       if (record && record.principal === principal) records.push(record);
     });
-    return records;
+    return records.sort((a, b) => a.expiresAt - b.expiresAt);
   }
 
-  /** Ends every session of a principal, except `except` if given. Returns how many ended. */
+  /**
+   * Ends every session of a principal, except `except` if given. Returns how many ended.
+   * Sessions are taken before their index entries go, so a revocation cut short by a fault
+   * leaves every live session of the principal listed, and this instance finishes it.
+   */
   async revokePrincipal(principal: string, options?: { except?: string }): Promise<number> {
     const now = this.#options.now();
     const ids = (await this.#principalIds(principal, now)).filter((id) => id !== options?.except);
     const acks: number[] = [];
-    const revoked = await this.#revoke(ids, now, 'revoked', undefined, acks);
+    const revoked = await this.#end('revoke', ids, 'revoked', { principal, acks });
     this.#settleReplication('revoke', ids, acks);
     return revoked;
   }
@@ -368,16 +493,19 @@ export class SessionStore {
   }
 
   /**
-   * Stops the cleaner (giving its lease back) and closes this store's subscriptions. The port
-   * itself is closed by whoever created it.
+   * Stops the cleaner (giving its lease back), closes this store's subscriptions, and tries the
+   * pending repairs once more; what still fails is given up (`repairDropped`). The port itself
+   * is closed by whoever created it.
    */
   async close(): Promise<void> {
     this.#closed = true;
     this.#emitter.removeAllListeners();
     await Promise.all([
       this.cleaner?.stop(),
+      this.#repairs.size > 0 ? this.#repairs.drain() : undefined,
       ...[...this.#subscriptions].map((subscription) => subscription.close()),
     ]);
+    this.#repairs.close();
   }
 
   // ---- internals -------------------------------------------------------------------------
@@ -397,30 +525,22 @@ export class SessionStore {
       createdAt,
       lastAccessAt,
       idleTimeout: this.#options.idleTimeout,
-      deadline: createdAt + this.#options.absoluteTimeout,
+      absoluteExpiresAt: createdAt + this.#options.absoluteTimeout,
     };
   }
 
-  /** The XADD of an event, or nothing when the stream does not take it (`EventStreamOptions`). */
-  #eventCalls(event: SessionEvent): PortCall[] {
-    const stream = this.#options.eventStream;
-    return stream && isStreamed(event, stream)
-      ? [xaddEntry(this.keys.events, stream.maxLength, [event])]
-      : [];
-  }
-
   /**
-   * Writes a new session: the hash, its bucket entry, its principal claim and any extra calls,
-   * in one round trip. A rejected claim or evicted sessions cost one more.
+   * Writes a new session: its principal claim, the hash and its bucket entry (and WAIT), in one
+   * round trip. Returns the sessions the principal's limit chose to end. On any failure what
+   * reached Redis is removed (now if Redis answers, else once it does): no client will hold it.
    */
   async #insert(
     record: SessionRecord,
     times: SessionTimes,
     changes: { set: Map<string, string>; removed: string[] },
     principal: string | undefined,
-    extra: PortCall[],
-    acks?: number[],
-  ): Promise<void> {
+    acks: number[],
+  ): Promise<string[]> {
     const now = times.lastAccessAt;
     const id = record.id;
     const expiresAt = expiryOf(times);
@@ -430,14 +550,7 @@ export class SessionStore {
     ];
     if (principal !== undefined) fields.push(META.principal, principal);
     for (const [name, text] of changes.set) fields.push(name, text);
-    const calls: PortCall[] = [
-      {
-        script: createScript,
-        keys: [this.keys.session(id)],
-        args: [expiresAt + this.#options.grace, ...fields],
-      },
-      zadd(this.keys.bucketOf(id), expiresAt, id),
-    ];
+    const calls: PortCall[] = [];
     if (principal !== undefined) {
       const index = this.keys.principal(principal);
       const limit = this.#options.maxSessionsPerPrincipal ?? 0;
@@ -448,86 +561,331 @@ export class SessionStore {
         args: [now, id, expiresAt, limit, policy, expiresAt],
       });
     }
-    const waits = acks ? this.#waitCalls([id]) : [];
-    calls.push(...extra, ...waits);
-    const results = await this.#batch('create', calls);
-    if (waits.length > 0) acks?.push(...results.slice(-waits.length).map(Number));
-    if (results[0] !== 1) {
-      throw new SessError('REDIS_ERROR', 'create: a session with this id exists already');
+    const first = calls.length;
+    calls.push(
+      {
+        script: createScript,
+        keys: [this.keys.session(id)],
+        args: [expiresAt + this.#options.grace, ...fields],
+      },
+      zadd(this.keys.bucketOf(id), expiresAt, id),
+      ...this.#waitCalls([id]),
+    );
+    let replies: Array<RedisReply | Error>;
+    try {
+      replies = await this.#send('create', calls);
+    } catch (error) {
+      if (isSessError(error, 'UNAVAILABLE')) {
+        this.#repairs.add('create', error, () => this.#discardNow(id, principal, 'repair', false));
+      }
+      throw error;
     }
-    if (principal !== undefined) {
-      const claim = results[2] as RedisReply[];
-      if (claim[0] === 0) {
-        await this.#revoke([id], now, 'destroyed', 'limit', acks);
+    collectAcks(replies.slice(first + 2), acks);
+    const claim = principal === undefined ? [1] : replies[0];
+    const created = replies[first];
+    const failure = [claim, created, replies[first + 1]].find((reply) => reply instanceof Error);
+    const rejected = Array.isArray(claim) && claim[0] === 0;
+    if (failure !== undefined || rejected || created !== 1) {
+      // 0: another session has this id (never seen with 256 random bits): not ours to remove.
+      if (created !== 0) await this.#discard(id, principal);
+      if (rejected) {
         throw new SessError(
           'LIMIT_REACHED',
           `principal has ${this.#options.maxSessionsPerPrincipal} sessions already (maxSessionsPerPrincipal)`,
         );
       }
-      const evicted = claim.slice(1).map(String);
-      if (evicted.length > 0) await this.#revoke(evicted, now, 'revoked', 'limit', acks);
+      if (failure !== undefined) throw toSessError(failure, 'create');
+      throw new SessError('REDIS_ERROR', 'create: a session with this id exists already');
     }
     record.committed(changes, times);
+    return (claim as RedisReply[]).slice(1).map(String);
+  }
+
+  /**
+   * Removes a session no client received (a failed create or regenerate): now if Redis
+   * answers, else once it does. No event: nobody saw it. Never rejects.
+   */
+  #discard(id: string, principal: string | undefined): Promise<void> {
+    return this.#discardNow(id, principal, 'create', false).catch((error: unknown) =>
+      this.#repairs.add('create', error, () => this.#discardNow(id, principal, 'repair', false)),
+    );
+  }
+
+  async #discardNow(
+    id: string,
+    principal: string | undefined,
+    what: StoreOperation,
+    open: boolean,
+  ): Promise<void> {
+    const key = this.keys.session(id);
+    const replies = await this.#send(
+      what,
+      [{ script: takeScript, keys: [key], args: [] }, ...this.#unindex(id, principal)],
+      open,
+    );
+    const failed = replies.find((reply) => reply instanceof Error);
+    if (failed !== undefined) throw failed;
+  }
+
+  /** The move script's call: the old id becomes a mark pointing at `newId`. */
+  #moveCall(oldId: string, newId: string, now: number): ScriptCall {
+    return {
+      script: moveScript,
+      keys: [this.keys.session(oldId)],
+      args: [now, newId, this.#markTtl],
+    };
+  }
+
+  /**
+   * Settles a move whose reply never came (a repair): asks again, and either finishes it (the
+   * old session's index entries and the `regenerated` event) or, when the old session had
+   * ended before the move, ends what the client was handed instead (a plain regenerate), or
+   * strips it of what it carried (a sign-in).
+   */
+  async #settleMove(
+    old: SessionRecord,
+    next: SessionRecord,
+    signIn: boolean,
+    now: number,
+  ): Promise<void> {
+    const [moved] = await this.#send('repair', [this.#moveCall(old.id, next.id, now)], false);
+    if (moved instanceof Error || moved === undefined) throw moved;
+    const state = moveState(moved, next.id);
+    const principal = next.principal;
+    const reason = signIn ? 'sign-in' : undefined;
+    if (state === 'moved') {
+      const event: SessionEvent = {
+        type: 'regenerated',
+        id: old.id,
+        newId: next.id,
+        principal,
+        at: now,
+        reason,
+      };
+      await this.#finish('repair', this.#unindex(old.id, old.principal), [event], false);
+      return;
+    }
+    if (!signIn) {
+      await this.#endOnce('repair', [next.id], 'destroyed', { reason: 'gone', principal }, false);
+      return;
+    }
+    const names = next.names();
+    const [stripped] = await this.#send(
+      'repair',
+      [saveCall(this.keys.session(next.id), now, 0, [], names)],
+      false,
+    );
+    if (stripped instanceof Error) throw stripped;
+    if (stripped === 1) {
+      const event: SessionEvent = { type: 'created', id: next.id, principal, at: now, reason };
+      await this.#finish('repair', [], [event], false);
+    }
+  }
+
+  /**
+   * A sign-in whose old session had ended: the new session (handed out by nobody yet) loses
+   * every attribute it carried. Null when it is gone itself (a concurrent revocation).
+   */
+  async #strip(
+    next: SessionRecord,
+    carried: Iterable<string>,
+    now: number,
+  ): Promise<SessionRecord | null> {
+    const names = [...carried];
+    const record = new SessionRecord(next.id, {
+      times: next.times,
+      principal: next.principal,
+      stored: new Map(),
+      serializer: this.#options.serializer,
+      isNew: false,
+    });
+    if (names.length === 0) return record;
+    let stripped: RedisReply | Error | undefined;
+    try {
+      [stripped] = await this.#send('regenerate', [
+        saveCall(this.keys.session(next.id), now, 0, [], names),
+      ]);
+    } catch (error) {
+      await this.#discard(next.id, next.principal);
+      throw error;
+    }
+    if (stripped instanceof Error) {
+      await this.#discard(next.id, next.principal);
+      throw toSessError(stripped, 'regenerate');
+    }
+    return stripped === 1 ? record : null;
   }
 
   async #principalIds(principal: string, now: number): Promise<string[]> {
     const index = this.keys.principal(principal);
+    // Scores are expiries, or minus the expiry of a session the limit chose to end (see the
+    // claim script): both expired ranges go, and the ends still to be done stay listed.
     const [, ids] = await this.#batch('findByPrincipal', [
-      { command: 'ZREMRANGEBYSCORE', keys: [index], args: [index, '-inf', now] },
+      { command: 'ZREMRANGEBYSCORE', keys: [index], args: [index, -now, now] },
       {
         command: 'ZRANGE',
         keys: [index],
-        args: [index, `(${now}`, '+inf', 'BYSCORE', 'LIMIT', 0, 10_000],
+        args: [index, '-inf', '+inf', 'BYSCORE', 'LIMIT', 0, 10_000],
       },
     ]);
     return Array.isArray(ids) ? ids.map(String) : [];
   }
 
-  /** Takes (reads and deletes) sessions, then removes their index entries and writes events. */
-  async #revoke(
-    ids: string[],
-    now: number,
-    type: 'revoked' | 'destroyed',
-    reason?: string,
-    acks?: number[],
+  /** Ends the sessions a principal's limit chose (revoked, reason `limit`). */
+  async #endDoomed(ids: readonly string[], acks: number[]): Promise<void> {
+    if (ids.length === 0) return;
+    try {
+      await this.#end('revoke', ids, 'revoked', { reason: 'limit', acks });
+    } catch {
+      // Still listed (doomed) in the principal index: the next sign-in or revocation of the
+      // principal ends them, and this instance retries meanwhile (see `#end`).
+    }
+  }
+
+  /**
+   * Ends sessions: takes each (read and delete in one step), then removes their index entries
+   * and writes their events. Returns how many were there. When the takes get no answer, this
+   * instance takes them again once Redis answers and writes every event then (a session whose
+   * first take went through but whose reply was lost still gets its event).
+   */
+  async #end(
+    what: StoreOperation,
+    ids: readonly string[],
+    type: 'destroyed' | 'revoked',
+    facts: { reason?: string | undefined; principal?: string | undefined; acks?: number[] },
   ): Promise<number> {
     if (ids.length === 0) return 0;
-    const taken = await this.#takeAll(type === 'revoked' ? 'revoke' : 'destroy', ids, acks);
-    const calls: PortCall[] = [];
+    try {
+      return await this.#endOnce(what, ids, type, facts);
+    } catch (error) {
+      if (isSessError(error, 'UNAVAILABLE')) {
+        const again = { reason: facts.reason, principal: facts.principal, always: true };
+        this.#repairs.add(what, error, () =>
+          this.#endOnce('repair', ids, type, again, false).then(),
+        );
+      }
+      throw error;
+    }
+  }
+
+  async #endOnce(
+    what: StoreOperation,
+    ids: readonly string[],
+    type: 'destroyed' | 'revoked',
+    facts: {
+      reason?: string | undefined;
+      principal?: string | undefined;
+      acks?: number[];
+      /** Write an event even for an id whose take found nothing (a retry). */
+      always?: boolean;
+    },
+    open = true,
+  ): Promise<number> {
+    const waits = facts.acks ? this.#waitCalls(ids) : [];
+    const takes = ids.map((id) => ({
+      script: takeScript,
+      keys: [this.keys.session(id)],
+      args: [],
+    }));
+    const replies = await this.#send(what, [...takes, ...waits], open);
+    if (facts.acks) collectAcks(replies.slice(ids.length), facts.acks);
+    const now = this.#options.now();
+    const cleanup: PortCall[] = [];
     const events: SessionEvent[] = [];
     ids.forEach((id, i) => {
-      const fields = taken[i];
-      const principal = fields?.get(META.principal);
-      calls.push(...this.#unindex(id, principal));
-      if (fields) {
-        const event: SessionEvent = { type, id, principal, at: now, reason };
-        events.push(event);
-        calls.push(...this.#eventCalls(event));
+      const reply = replies[i];
+      const fields = reply instanceof Error ? new Map<string, string>() : toFieldMap(reply);
+      if (reply instanceof Error) this.#unreadable(reply);
+      const principal = fields.get(META.principal) ?? facts.principal;
+      cleanup.push(...this.#unindex(id, principal));
+      if (fields.size > 0 || facts.always) {
+        events.push({ type, id, principal, at: now, reason: facts.reason });
       }
     });
-    await this.#batch(type === 'revoked' ? 'revoke' : 'destroy', calls);
-    for (const event of events) this.#emit(event);
+    await this.#finish(what, cleanup, events, open);
     return events.length;
   }
 
   /**
-   * Runs the take script on each id in one round trip; undefined where the session was gone.
-   * With `acks`, waits for replication in the same round trip and adds what WAIT answered.
+   * The last round trip of an operation whose effect has happened: index entries to remove and
+   * events to write. It never fails the operation: calls that fail are retried by this
+   * instance once Redis answers, and events that could not be written are told to the
+   * observer (`eventWriteFailed`). Local listeners hear every event at once.
    */
-  async #takeAll(
+  async #finish(
     what: StoreOperation,
-    ids: readonly string[],
-    acks?: number[],
-  ): Promise<Array<Map<string, string> | undefined>> {
-    const waits = acks ? this.#waitCalls(ids) : [];
-    const replies = await this.#batch(what, [
-      ...ids.map((id) => ({ script: takeScript, keys: [this.keys.session(id)], args: [] })),
-      ...waits,
-    ]);
-    if (waits.length > 0) acks?.push(...replies.slice(ids.length).map(Number));
-    return replies.slice(0, ids.length).map((reply) => {
-      const fields = toFieldMap(reply);
-      return fields.size > 0 ? fields : undefined;
+    cleanup: PortCall[],
+    events: SessionEvent[],
+    open = true,
+  ): Promise<void> {
+    const stream = this.#options.eventStream;
+    const calls = [...cleanup];
+    /** The event each XADD writes. */
+    const eventOf = new Map<PortCall, SessionEvent>();
+    if (stream) {
+      for (const event of events) {
+        if (!isStreamed(event, stream)) continue;
+        const call = xaddEntry(this.keys.events, stream.maxLength, [event]);
+        eventOf.set(call, event);
+        calls.push(call);
+      }
+    }
+    let replies: Array<RedisReply | Error>;
+    try {
+      replies = await this.#send(what, calls, open);
+    } catch (error) {
+      replies = calls.map(() => toSessError(error, what));
+    }
+    this.#written(calls, replies, eventOf, what);
+    for (const event of events) this.#emit(event);
+    let pending = this.#toRetry(calls, replies);
+    if (pending.length === 0) return;
+    const failure = replies.find((reply) => reply instanceof Error && isRetryable(reply));
+    this.#repairs.add(what, failure, async () => {
+      const again = await this.#send('repair', pending, false);
+      this.#written(pending, again, eventOf);
+      pending = this.#toRetry(pending, again);
+      if (pending.length > 0) {
+        throw again.find((reply) => reply instanceof Error && isRetryable(reply));
+      }
+    });
+  }
+
+  /** The calls that failed and may succeed later; those Redis refused for good are reported. */
+  #toRetry(calls: readonly PortCall[], replies: ReadonlyArray<RedisReply | Error>): PortCall[] {
+    const retry: PortCall[] = [];
+    calls.forEach((call, i) => {
+      const reply = replies[i];
+      if (!(reply instanceof Error)) return;
+      if (isRetryable(reply)) retry.push(call);
+      else {
+        const error = toSessError(reply, 'repair');
+        this.#tell((observer) => observer.repairDropped?.(error));
+      }
+    });
+    return retry;
+  }
+
+  /**
+   * Tells the observer which events `replies` wrote, and on a first attempt (`what` given)
+   * which it failed to write.
+   */
+  #written(
+    calls: readonly PortCall[],
+    replies: ReadonlyArray<RedisReply | Error>,
+    eventOf: ReadonlyMap<PortCall, SessionEvent>,
+    what?: StoreOperation,
+  ): void {
+    calls.forEach((call, i) => {
+      const event = eventOf.get(call);
+      if (event === undefined) return;
+      const reply = replies[i];
+      if (!(reply instanceof Error)) {
+        this.#tell((observer) => observer.eventsWritten?.(event.type, 1));
+      } else if (what !== undefined) {
+        const error = toSessError(reply, what);
+        this.#tell((observer) => observer.eventWriteFailed?.(event.type, 1, error));
+      }
     });
   }
 
@@ -540,7 +898,7 @@ export class SessionStore {
    */
   #waitCalls(ids: readonly string[]): CommandCall[] {
     const wait = this.#options.waitForReplicas;
-    if (!wait) return [];
+    if (!wait || ids.length === 0) return [];
     const routed = this.#port.capabilities.cluster ? ids : ids.slice(0, 1);
     return routed.map((id) => ({
       command: 'WAIT',
@@ -614,13 +972,29 @@ export class SessionStore {
     });
   }
 
+  /**
+   * Whether `error` says a session's key holds something else (`WRONGTYPE`): then it is
+   * reported to the observer and the caller reads it as no session.
+   */
+  #unreadable(error: unknown): boolean {
+    if (!isWrongType(error)) return false;
+    const reported = toSessError(error, 'load');
+    this.#tell((observer) => observer.sessionUnreadable?.(reported));
+    return true;
+  }
+
   #emit(event: SessionEvent): void {
     const type = event.type;
-    if (type === 'expired') return;
+    if (type === 'expired' || this.#closed) return;
     // A listener that throws must not turn a finished operation into a failed one.
     try {
       this.#emitter.emit(type, event);
     } catch {}
+  }
+
+  #tell(report: (observer: NonNullable<ResolvedStoreOptions['observer']>) => void): void {
+    const observer = this.#options.observer;
+    if (observer) quietly(() => report(observer));
   }
 
   #assertOpen(): void {
@@ -632,14 +1006,25 @@ export class SessionStore {
     what: StoreOperation,
     operation: (signal: AbortSignal) => Promise<T>,
     then?: (value: T) => R,
+    open = true,
   ): Promise<R> {
-    this.#assertOpen();
+    if (open) this.#assertOpen();
     const timed = () => withDeadline(this.#options.operationTimeout, what, operation, then);
     const observer = this.#options.observer;
     return observer ? observeOperation(observer, what, timed) : timed();
   }
 
-  /** One round trip; a failed call fails the operation, since every call in it matters. */
+  /**
+   * One round trip; each call's reply or error in its place. Rejects only when the round trip
+   * itself failed (no answer in time: `UNAVAILABLE`). `open: false` for repairs, which a
+   * closing store still tries.
+   */
+  #send(what: StoreOperation, calls: PortCall[], open = true): Promise<Array<RedisReply | Error>> {
+    if (calls.length === 0) return Promise.resolve([]);
+    return this.#call(what, (signal) => this.#port.batch(calls, { signal }), undefined, open);
+  }
+
+  /** One round trip where every call matters: a failed call fails the operation. */
   async #batch(what: StoreOperation, calls: PortCall[]): Promise<RedisReply[]> {
     if (calls.length === 0) return [];
     // The error check runs inside the call, so an error reply counts as the round trip's failure.
@@ -649,6 +1034,32 @@ export class SessionStore {
       return results as RedisReply[];
     });
   }
+}
+
+/** How a move script's reply reads: moved now (or by an earlier try of this move), elsewhere, or gone. */
+function moveState(reply: RedisReply, newId: string): 'moved' | 'moved-elsewhere' | 'gone' {
+  if (!Array.isArray(reply) || reply.length === 0) return 'gone';
+  if (reply.length === 2 && reply[0] === '#m')
+    return reply[1] === newId ? 'moved' : 'moved-elsewhere';
+  return 'moved';
+}
+
+function saveCall(
+  key: string,
+  now: number,
+  pexpireat: number,
+  fields: readonly string[],
+  removed: readonly string[],
+): ScriptCall {
+  return {
+    script: saveScript,
+    keys: [key],
+    args: [now, pexpireat, fields.length / 2, ...fields, ...removed],
+  };
+}
+
+function collectAcks(replies: ReadonlyArray<RedisReply | Error>, acks: number[]): void {
+  for (const reply of replies) acks.push(reply instanceof Error ? 0 : Number(reply));
 }
 
 function hgetall(key: string): CommandCall {
@@ -670,6 +1081,27 @@ function text(element: RedisReply | undefined): string {
 
 function toFieldMap(reply: RedisReply | Error | undefined): Map<string, string> {
   return Array.isArray(reply) ? pairsToMap(reply.map(text)) : new Map();
+}
+
+/**
+ * Whether an operation that failed with `error` may succeed later: Redis did not answer, or
+ * answered that it is out of memory (`noeviction`). Anything else it refused, it would refuse
+ * again.
+ */
+function isRetryable(error: unknown): boolean {
+  if (isSessError(error, 'UNAVAILABLE')) return true;
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (/^OOM /.test(e.message)) return true;
+  }
+  return false;
+}
+
+/** A `WRONGTYPE` error reply, as the port gives it or wrapped by the core. */
+function isWrongType(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (/^WRONGTYPE\b/.test(e.message) || / WRONGTYPE /.test(e.message)) return true;
+  }
+  return false;
 }
 
 /** Shorthand for `new SessionStore(options)`. */

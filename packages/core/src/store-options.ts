@@ -98,6 +98,12 @@ export interface SessionStoreOptions {
    */
   maxSessionBytes?: number;
   /**
+   * Most attributes one session may hold. A write past it fails with `TOO_LARGE` before any
+   * Redis call.
+   * @default 1_000
+   */
+  maxAttributes?: number;
+  /**
    * At most this many live sessions per principal, enforced atomically.
    * @default undefined (no limit)
    */
@@ -176,6 +182,7 @@ export function resolveStoreOptions(options: SessionStoreOptions): ResolvedStore
     serializer: options.serializer ?? jsonSerializer,
     maxAttributeBytes: options.maxAttributeBytes ?? 65_536,
     maxSessionBytes: options.maxSessionBytes ?? 262_144,
+    maxAttributes: options.maxAttributes ?? 1_000,
     maxSessionsPerPrincipal: options.maxSessionsPerPrincipal,
     onLimit: options.onLimit ?? 'evict-oldest',
     eventStream:
@@ -201,6 +208,7 @@ export function resolveStoreOptions(options: SessionStoreOptions): ResolvedStore
   positiveInteger('operationTimeout', resolved.operationTimeout);
   positiveInteger('maxAttributeBytes', resolved.maxAttributeBytes);
   positiveInteger('maxSessionBytes', resolved.maxSessionBytes);
+  positiveInteger('maxAttributes', resolved.maxAttributes, 100_000);
   if (resolved.maxSessionsPerPrincipal !== undefined) {
     positiveInteger('maxSessionsPerPrincipal', resolved.maxSessionsPerPrincipal);
   }

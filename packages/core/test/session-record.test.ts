@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { jsonSerializer } from '../src/serializer.js';
 import { SessionRecord } from '../src/session-record.js';
 
-const limits = { maxAttributeBytes: 100, maxSessionBytes: 250 };
+const limits = { maxAttributeBytes: 100, maxSessionBytes: 250, maxAttributes: 30 };
 
 type StoredForm = 'a Map' | 'name/value pairs';
 let form: StoredForm = 'a Map';
@@ -12,7 +12,7 @@ function loaded(stored: Record<string, unknown>): SessionRecord {
   const now = Date.now();
   const entries = Object.entries(stored).map(([k, v]): [string, string] => [k, JSON.stringify(v)]);
   return new SessionRecord('id', {
-    times: { createdAt: now, lastAccessAt: now, idleTimeout: 1000, deadline: now + 5000 },
+    times: { createdAt: now, lastAccessAt: now, idleTimeout: 1000, absoluteExpiresAt: now + 5000 },
     principal: undefined,
     stored: form === 'a Map' ? new Map(entries) : entries.flat(),
     serializer: jsonSerializer,

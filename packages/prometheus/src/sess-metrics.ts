@@ -42,6 +42,9 @@ export class SessMetrics implements SessionObserver {
   readonly #errors: Counter<'operation' | 'code'>;
   readonly #inFlight: Gauge;
   readonly #events: Counter<'type'>;
+  readonly #eventFailures: Counter<'type'>;
+  readonly #unreadable: Counter;
+  readonly #repairsDropped: Counter;
   readonly #expired: Counter;
   readonly #tickDuration: Histogram;
   readonly #truncated: Counter;
@@ -56,7 +59,7 @@ export class SessMetrics implements SessionObserver {
 
     this.#duration = new Histogram({
       name: name('store_operation_duration_seconds'),
-      help: 'Time of a session store round trip to Redis, by operation (destroy and regenerate take two), including failed ones.',
+      help: 'Time of a session store round trip to Redis, by operation (an operation may take several), including failed ones.',
       labelNames: ['operation', 'outcome'],
       buckets: [...resolved.latencyBuckets],
       registers,
@@ -76,6 +79,22 @@ export class SessMetrics implements SessionObserver {
       name: name('events_written_total'),
       help: 'Session events this instance wrote to the event stream, by type.',
       labelNames: ['type'],
+      registers,
+    });
+    this.#eventFailures = new Counter({
+      name: name('event_write_failures_total'),
+      help: 'Session events the stream refused or did not answer for (OOM, a dropped connection), by type. The operation succeeded; the store writes them again once Redis answers.',
+      labelNames: ['type'],
+      registers,
+    });
+    this.#unreadable = new Counter({
+      name: name('unreadable_sessions_total'),
+      help: 'Keys where a session should be that held something else (WRONGTYPE), read as no session.',
+      registers,
+    });
+    this.#repairsDropped = new Counter({
+      name: name('repairs_dropped_total'),
+      help: "Work a fault cut short that this instance gave up on (too many pending, or the store closed): left to the cleaner and the keys' TTLs.",
       registers,
     });
     this.#expired = new Counter({
@@ -186,7 +205,10 @@ export class SessMetrics implements SessionObserver {
       (group) => group.consumers,
     );
 
-    for (const type of SESSION_EVENT_TYPES) this.#events.inc({ type }, 0);
+    for (const type of SESSION_EVENT_TYPES) {
+      this.#events.inc({ type }, 0);
+      this.#eventFailures.inc({ type }, 0);
+    }
     for (const operation of STORE_OPERATIONS) this.#duration.zero({ operation, outcome: 'ok' });
   }
 
@@ -218,6 +240,18 @@ export class SessMetrics implements SessionObserver {
 
   eventsWritten(type: SessionEventType, count: number): void {
     this.#events.inc({ type }, count);
+  }
+
+  eventWriteFailed(type: SessionEventType, count: number): void {
+    this.#eventFailures.inc({ type }, count);
+  }
+
+  sessionUnreadable(): void {
+    this.#unreadable.inc();
+  }
+
+  repairDropped(): void {
+    this.#repairsDropped.inc();
   }
 
   cleanerTick(report: CleanerTickReport): void {

@@ -103,6 +103,8 @@ function rawStatus(app: RunningApp, cookie: string): Promise<number> {
   });
 }
 
+const MAX_MEMORY = 64 * 1024 * 1024;
+
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve = (): void => {};
   const promise = new Promise<void>((r) => {
@@ -136,7 +138,11 @@ export function adapterSuite(framework: string, startApp: StartApp): void {
     }
 
     beforeAll(async () => {
-      server = await startRedis({ audit: true });
+      server = await startRedis({
+        audit: true,
+        // Room for the tests' sessions; one test fills it to see a sign-out under OOM.
+        args: ['--maxmemory', String(MAX_MEMORY), '--maxmemory-policy', 'noeviction'],
+      });
       redis = await createNodeRedisPort({ url: server.url });
       port = createRecordingPort(redis);
     });
@@ -234,6 +240,103 @@ export function adapterSuite(framework: string, startApp: StartApp): void {
       expect(late.headers.getSetCookie()).toEqual([]);
       expect(await sessions.load(String(id))).toBeNull();
       expect((await json(await get(running, '/read', cookie))).id).toBeNull();
+    });
+
+    it.each([
+      ['signs out', '/sign-out'],
+      ['revokes everywhere', '/revoke-everywhere'],
+    ])(
+      'a regenerate in flight while another request %s brings nothing back (50 trials)',
+      async (_, ending) => {
+        const sessions = store();
+        const gates = new Map<string, { entered: () => void; release: Promise<void> }>();
+        const running = await app(
+          { store: sessions },
+          {
+            '/revoke-everywhere': async (session) => ({
+              ended: await session.revokeEverywhere(),
+            }),
+            '/slow-regenerate': async (session, query) => {
+              const gate = gates.get(query.get('gate') ?? '');
+              gate?.entered();
+              await gate?.release;
+              await session.regenerate();
+              return { id: session.id ?? null };
+            },
+          },
+        );
+        for (let trial = 0; trial < 50; trial++) {
+          const user = `racer-${trial}`;
+          const cookie = cookieOf(await get(running, `/sign-in?user=${user}`));
+          await get(running, '/write?role=admin', cookie);
+          const entered = deferred();
+          const release = deferred();
+          gates.set(String(trial), { entered: entered.resolve, release: release.promise });
+          const slow = get(running, `/slow-regenerate?gate=${trial}`, cookie);
+          await entered.promise;
+          expect((await get(running, ending, cookie)).status).toBe(200);
+          release.resolve();
+          const late = await slow;
+          expect(late.status).toBe(401);
+          const [setCookie] = late.headers.getSetCookie();
+          expect(setCookie ?? 'sess=; Max-Age=0;').toMatch(/^sess=; Max-Age=0;/);
+          expect(await sessions.findByPrincipal(user)).toEqual([]);
+        }
+        expect(await sessions.count()).toBe(0);
+      },
+    );
+
+    it('a sign-out while Redis is out of memory: 200, the cookie cleared, the refused event counted', async () => {
+      const refused: string[] = [];
+      const sessions = store({ observer: { eventWriteFailed: (type) => refused.push(type) } });
+      const running = await app({ store: sessions });
+      const cookie = cookieOf(await get(running, '/sign-in?user=oom'));
+      await redis.send({
+        command: 'SETRANGE',
+        keys: ['filler'],
+        args: ['filler', MAX_MEMORY, 'x'],
+      });
+      try {
+        const signedOut = await get(running, '/sign-out', cookie);
+        expect(signedOut.status).toBe(200);
+        expect(signedOut.headers.getSetCookie()[0]).toMatch(/^sess=; Max-Age=0;/);
+        expect(refused).toEqual(['destroyed']);
+      } finally {
+        await redis.send({ command: 'DEL', keys: ['filler'], args: ['filler'] });
+      }
+      expect(await sessions.findByPrincipal('oom')).toEqual([]);
+      await sessions.repairNow();
+      expect(sessions.pendingRepairs).toBe(0);
+    });
+
+    it("a Redis error reaches the default error handler without Redis' words", async () => {
+      const sessions = store();
+      const running = await app({ store: sessions });
+      // Every expiry bucket a string: creating a session gets WRONGTYPE from Redis.
+      for (const bucket of sessions.keys.buckets) {
+        await redis.send({ command: 'SET', keys: [bucket], args: [bucket, 'not a sorted set'] });
+      }
+      const response = await get(running, '/write?a=1');
+      expect(response.status).toBe(500);
+      const body = await response.text();
+      expect(body).not.toMatch(/WRONGTYPE|ERR |sess_|\bsess:|a\d+:x:/);
+      expect(response.headers.getSetCookie()).toEqual([]);
+    });
+
+    it('a key of the wrong type under the cookie: anonymous, and signing in again works', async () => {
+      const sessions = store();
+      const running = await app({ store: sessions });
+      const cookie = cookieOf(await get(running, '/sign-in?user=mallory'));
+      const { id } = await json(await get(running, '/read', cookie));
+      const key = sessions.keys.session(String(id));
+      await redis.send({ command: 'DEL', keys: [key], args: [key] });
+      await redis.send({ command: 'SET', keys: [key], args: [key, 'x'] });
+      const read = await get(running, '/read', cookie);
+      expect(read.status).toBe(200);
+      expect((await json(read)).id).toBeNull();
+      const again = await get(running, '/sign-in?user=mallory', cookie);
+      expect(again.status).toBe(200);
+      expect((await json(await get(running, '/read', cookieOf(again)))).principal).toBe('mallory');
     });
 
     it('malformed, oversized, unsigned, wrongly signed and hostile cookies: anonymous, 0 commands', async () => {
