@@ -1,6 +1,11 @@
 import { parseArgs } from 'node:util';
-import { isValidSessionId } from '@sess/core';
-import { usageError } from './cli-error.js';
+import { CliError, usageError } from './cli-error.js';
+import { ExitCode } from './exit-codes.js';
+import {
+  parseSessionArgument,
+  SESSION_ARGUMENT_HELP,
+  type SessionArgument,
+} from './session-argument.js';
 
 export const COMMANDS = ['stats', 'inspect', 'list', 'revoke', 'cleanup', 'doctor'] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -33,6 +38,10 @@ export type Target =
 export interface CliArguments {
   readonly command: CommandName;
   readonly positionals: readonly string[];
+  /** The session `inspect` names: an id, or a cookie value and the id in it. */
+  readonly session: SessionArgument | undefined;
+  /** The application's cookie secrets, to check a signed cookie value (`inspect`). */
+  readonly secrets: readonly string[];
   readonly target: Target;
   /** Deadline of each Redis call and of connecting (ms). */
   readonly timeout: number;
@@ -63,6 +72,7 @@ const OPTIONS = {
   'no-progress': { type: 'boolean' },
   principal: { type: 'string' },
   id: { type: 'string' },
+  secret: { type: 'string', multiple: true },
   once: { type: 'boolean' },
   'batch-size': { type: 'string' },
   pings: { type: 'string' },
@@ -75,6 +85,7 @@ type OptionName = keyof typeof OPTIONS;
 const COMMAND_OPTIONS: Partial<Record<OptionName, readonly CommandName[]>> = {
   principal: ['list', 'revoke'],
   id: ['revoke'],
+  secret: ['inspect'],
   once: ['cleanup'],
   'batch-size': ['cleanup'],
   pings: ['doctor'],
@@ -85,7 +96,8 @@ export const USAGE = `Usage: sess <command> [options]
 Commands:
   stats                     active sessions, per-bucket spread, cleaner lease and lag,
                             event stream and consumer groups, Redis figures
-  inspect <id>              one session: meta data and attributes (decoded)
+  inspect <id | cookie>     one session: meta data and attributes (decoded); takes the id or
+                            the session cookie as copied from a browser (sess=<id>.<signature>)
   list --principal <p>      the live sessions of a principal
   revoke --principal <p>    end every session of a principal
   revoke --id <id>          end one session
@@ -109,6 +121,9 @@ Store (must match the application's store options):
   --buckets <n>             expiry index buckets (default: 16)
 
 Command options:
+  --secret <s>              inspect: the application's cookie secret, to check a signed cookie
+                            (repeat for several; default: $SESS_SECRET). Without it, the
+                            signature is not checked and the output says so
   --batch-size <n>          cleanup: due sessions read per bucket per round (default: 500)
   --pings <n>               doctor: PINGs for the latency check (default: 50)
 
@@ -152,10 +167,20 @@ export function parseCliArguments(
   if (rest.length !== expected) {
     throw usageError(
       command === 'inspect'
-        ? 'inspect: expects one session id (sess inspect <id>)'
+        ? 'inspect: expects one session id or cookie (sess inspect <id | cookie>)'
         : `${command}: unexpected argument "${rest[0]}"`,
     );
   }
+  let session: SessionArgument | undefined;
+  if (command === 'inspect') {
+    session = parseSessionArgument(rest[0] ?? '');
+    if (session === undefined) {
+      throw new CliError(ExitCode.usage, 'INVALID_ID', `inspect: ${SESSION_ARGUMENT_HELP}`);
+    }
+  }
+  const secrets =
+    values.secret ?? (command === 'inspect' && env.SESS_SECRET ? [env.SESS_SECRET] : []);
+  if (secrets.includes('')) throw usageError('--secret: must not be empty');
   if (command === 'list' && values.principal === undefined) {
     throw usageError('list: --principal <p> is required');
   }
@@ -167,6 +192,8 @@ export function parseCliArguments(
   return {
     command,
     positionals: rest,
+    session,
+    secrets,
     target: parseTarget(values, env),
     timeout: integerOption('timeout', values.timeout, 5_000, 1, 600_000),
     prefix: values.prefix ?? 'sess',
@@ -185,14 +212,15 @@ export function parseCliArguments(
 }
 
 /**
- * A session id may start with `-` (base64url), which parseArgs would take for an option:
- * `--id -x…` becomes `--id=-x…`, and a bare id moves behind `--`. Nothing else has that shape.
+ * A session id, and so a cookie value, may start with `-` (base64url), which parseArgs would
+ * take for an option: `--id -x…` becomes `--id=-x…`, and a bare one moves behind `--`. No
+ * option has that shape.
  */
 function sessionIdsAsValues(argv: readonly string[]): string[] {
   const args: string[] = [];
   const positionals: string[] = [];
   for (const arg of argv) {
-    if (!arg.startsWith('-') || !isValidSessionId(arg)) args.push(arg);
+    if (!arg.startsWith('-') || parseSessionArgument(arg) === undefined) args.push(arg);
     else if (args.at(-1) === '--id') args[args.length - 1] = `--id=${arg}`;
     else positionals.push(arg);
   }

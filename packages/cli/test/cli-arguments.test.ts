@@ -57,6 +57,26 @@ describe('parseCliArguments', () => {
       json: true,
     });
     expect(parseCliArguments(['revoke', '--id', id], {})?.id).toBe(id);
+    const signed = `${id}.${'B'.repeat(43)}`;
+    expect(parseCliArguments(['inspect', signed, '--json'], {})).toMatchObject({
+      session: { id, signed },
+      json: true,
+    });
+  });
+
+  it('takes the cookie secrets for inspect, from --secret or $SESS_SECRET', () => {
+    const id = 'A'.repeat(43);
+    expect(parseCliArguments(['inspect', id], {})?.secrets).toEqual([]);
+    expect(parseCliArguments(['inspect', id], { SESS_SECRET: 'env' })?.secrets).toEqual(['env']);
+    expect(
+      parseCliArguments(['inspect', id, '--secret', 'a', '--secret', 'b'], { SESS_SECRET: 'env' })
+        ?.secrets,
+    ).toEqual(['a', 'b']);
+    expect(() => parseCliArguments(['inspect', id, '--secret', ''], {})).toThrow(/--secret/);
+    expect(() => parseCliArguments(['stats', '--secret', 'a'], {})).toThrow(
+      /--secret: not an option of "stats"/,
+    );
+    expect(() => parseCliArguments(['inspect', 'not-an-id'], {})).toThrow(/session id/);
   });
 
   it('returns undefined for help, and refuses options in the wrong place', () => {

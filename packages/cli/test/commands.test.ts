@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createSessionStore, newSessionId, type SessionStore } from '@sess/core';
+import {
+  createHttpSessions,
+  createSessionStore,
+  newSessionId,
+  type SessionStore,
+} from '@sess/core';
 import { createNodeRedisPort, type NodeRedisPort } from '@sess/node-redis';
 import { type RedisServer, startRedis } from '@sess/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -136,6 +141,57 @@ describe.concurrent('sess inspect', () => {
     const text = await runSess(['inspect', newSessionId(), ...cli]);
     expect(text.code, text.stderr).toBe(1);
     expect(text.stdout).toMatch(/^No session /);
+  });
+
+  it('takes the session cookie as a browser has it, and checks its signature given the secrets', async () => {
+    const { store, cli } = setUp();
+    // The cookie an application signs with its secrets, on an HTTPS request (__Host- prefix).
+    const http = createHttpSessions({ store, secrets: ['current-secret', 'older-secret'] });
+    const scope = await http.open({ secure: true });
+    scope.write('theme', 'dark');
+    const [setCookie = ''] = (await scope.commit()).setCookie;
+    const pair = setCookie.split(';')[0] ?? '';
+    expect(pair).toMatch(/^__Host-sess=[\w-]{43}\.[\w-]{43}$/);
+    const id = scope.id;
+
+    // Not checked without the secrets, and the output says so.
+    const unchecked = await runSessJson(['inspect', pair, ...cli]);
+    expect(unchecked.code, unchecked.stderr).toBe(0);
+    expect(unchecked.json).toMatchObject({ id, signature: 'unchecked', found: true });
+    const text = await runSessHere(['inspect', encodeURIComponent(setCookie), ...cli]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(new RegExp(`^Session\\s+${id}$`, 'm'));
+    expect(text.stdout).toMatch(/^Cookie\s+signed; the signature was NOT checked \(give --secret/m);
+    expect(text.stdout).toMatch(/^theme\s+"dark"$/m);
+
+    const value = pair.slice(pair.indexOf('=') + 1);
+    const valid = await runSessHereJson(['inspect', value, '--secret', 'current-secret', ...cli]);
+    expect(valid.json).toMatchObject({ id, signature: 'valid', found: true });
+    const stale = await runSessHere([
+      'inspect',
+      value,
+      '--secret',
+      'newer-secret',
+      '--secret',
+      'current-secret',
+      ...cli,
+    ]);
+    expect(stale.stdout).toMatch(/^Cookie\s+signed with an older secret; valid/m);
+
+    // A wrong secret (or an altered value) is refused, with exit code 1.
+    const refused = await runSessHereJson(['inspect', value, '--secret', 'another', ...cli]);
+    expect(refused.code).toBe(1);
+    expect(refused.json).toEqual({
+      error: { code: 'BAD_SIGNATURE', message: expect.stringMatching(/leave out --secret/) },
+    });
+
+    // A bare id has no signature to check; a signed cookie of a missing session says it too.
+    const bare = await runSessHereJson(['inspect', id ?? '', ...cli]);
+    expect(bare.json).toMatchObject({ id, signature: 'none', found: true });
+    await store.destroy(id ?? '');
+    const gone = await runSessHere(['inspect', pair, ...cli]);
+    expect(gone.code).toBe(1);
+    expect(gone.stdout).toMatch(/^No session .*\nCookie: signed; the signature was NOT checked/);
   });
 
   it('refuses what is not a session id with exit code 2', async () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration } from '../src/format.js';
-import { keySlot } from '../src/key-slot.js';
 import { ProgressBar } from '../src/progress-bar.js';
 import { renderPairs, renderTable } from '../src/text-table.js';
 
@@ -49,16 +48,6 @@ describe('ProgressBar', () => {
 
   it('renders a fixed-width bar', () => {
     expect(ProgressBar.render('Expiring', 1, 4, 80)).toMatch(/^Expiring \[#{10}-{30}\] 25% 1\/4$/);
-  });
-});
-
-describe('keySlot', () => {
-  it('matches Redis Cluster (CRC16 XModem, hash tags)', () => {
-    expect(keySlot('123456789')).toBe(12_739);
-    expect(keySlot('foo')).toBe(12_182);
-    expect(keySlot('sess:x:{0}')).toBe(keySlot('0'));
-    expect(keySlot('{}a')).toBe(keySlot('{}a'));
-    expect(keySlot('a{}b')).not.toBe(keySlot('')); // an empty tag hashes the whole key
   });
 });
 

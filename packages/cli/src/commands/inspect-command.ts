@@ -1,32 +1,41 @@
-import {
-  isValidSessionId,
-  jsonSerializer,
-  parseStoredTimes,
-  SESSION_META_FIELDS,
-} from '@sess/core';
+import { jsonSerializer, parseStoredTimes, SESSION_META_FIELDS } from '@sess/core';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatDuration, formatMoment, truncate } from '../format.js';
+import { checkSignature, type SignatureState } from '../session-argument.js';
 import { renderPairs, renderTable } from '../text-table.js';
 import { withTimeout } from '../with-timeout.js';
 
 type SessionState = 'live' | 'expired';
 
+const SIGNATURE_TEXT: Record<SignatureState, string | undefined> = {
+  none: undefined,
+  unchecked: 'signed; the signature was NOT checked (give --secret to check it)',
+  valid: 'signed; the signature is valid',
+  stale: 'signed with an older secret; valid (the application signs it again with the first)',
+};
+
 /**
- * `sess inspect <id>`: the session hash as stored (HGETALL), its key's TTL and its expiry
- * index entry, in one round trip. Shows sessions the store would no longer load, too
- * (expired but not cleaned up yet, or marked by the cleaner), and says so.
+ * `sess inspect <id | cookie>`: the session hash as stored (HGETALL), its key's TTL and its
+ * expiry index entry, in one round trip. Shows sessions the store would no longer load, too
+ * (expired but not cleaned up yet, or marked by the cleaner), and says so. Given the cookie
+ * value, it checks the signature when it has the secrets, before asking Redis anything.
  */
 export const inspectCommand: Command = async ({ args, connection, openStore }) => {
-  const id = args.positionals[0] ?? '';
-  if (!isValidSessionId(id)) {
+  if (args.session === undefined) throw new Error('inspect: no session argument');
+  const { id } = args.session;
+  const signature = checkSignature(args.session, args.secrets);
+  if (signature === undefined) {
     throw new CliError(
-      ExitCode.usage,
-      'INVALID_ID',
-      'not a session id: expected 43 base64url characters (256 random bits)',
+      ExitCode.failed,
+      'BAD_SIGNATURE',
+      "the cookie's signature matches none of the secrets given (--secret, $SESS_SECRET): the " +
+        'application refuses this cookie (another secret signed it, or the value was altered); ' +
+        'leave out --secret to inspect the session anyway',
     );
   }
+  const signatureText = SIGNATURE_TEXT[signature];
   const store = openStore();
   const key = store.keys.session(id);
   const bucket = store.keys.bucketOf(id);
@@ -54,12 +63,13 @@ export const inspectCommand: Command = async ({ args, connection, openStore }) =
   }
   if (stored.size === 0) {
     const indexed = score !== null && score !== undefined;
+    const missing = indexed
+      ? `No session ${id}, but its expiry index entry is still there (the cleaner removes it).`
+      : `No session ${id}.`;
     return {
       exitCode: ExitCode.failed,
-      json: { id, found: false, indexedUntil: indexed ? Number(score) : null },
-      text: indexed
-        ? `No session ${id}, but its expiry index entry is still there (the cleaner removes it).`
-        : `No session ${id}.`,
+      json: { id, signature, found: false, indexedUntil: indexed ? Number(score) : null },
+      text: signatureText === undefined ? missing : `${missing}\nCookie: ${signatureText}`,
     };
   }
 
@@ -90,6 +100,7 @@ export const inspectCommand: Command = async ({ args, connection, openStore }) =
   const indexScore = score === null || score === undefined ? null : Number(score);
   const json = {
     id,
+    signature,
     found: true,
     state,
     key,
@@ -114,6 +125,7 @@ export const inspectCommand: Command = async ({ args, connection, openStore }) =
         : `${bucket}, until ${moment(indexScore)}: differs from the expiry`;
   const pairs: Array<[string, string]> = [
     ['Session', id],
+    ...(signatureText === undefined ? [] : [['Cookie', signatureText] as [string, string]]),
     ['State', stateText],
     ['Principal', meta.principal ?? '(anonymous)'],
     ['Created', moment(meta.createdAt)],

@@ -1,4 +1,4 @@
-import { keySlot } from '../key-slot.js';
+import keySlot from 'cluster-key-slot';
 import type { CheckResult } from './check-result.js';
 import type { SlotRange } from './slot-ranges.js';
 

@@ -1,4 +1,5 @@
-export { SLOT_COUNT as SLOT_TOTAL } from '../key-slot.js';
+/** Redis Cluster's hash slots. */
+export const SLOT_TOTAL = 16_384;
 
 /** A hash slot range and who serves it, from `CLUSTER SLOTS`. */
 export interface SlotRange {
