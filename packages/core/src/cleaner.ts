@@ -5,6 +5,7 @@ import { toSessError, withDeadline } from './deadline.js';
 import type { SessError } from './errors.js';
 import { expiryRound } from './expiry-round.js';
 import type { KeyLayout } from './key-layout.js';
+import type { ResolvedLifetimes } from './lifetime-policy.js';
 import { isScriptCall, type PortCall, type RedisPort, type RedisReply } from './redis-port.js';
 
 /** What one tick did. Times are in ms. */
@@ -55,8 +56,8 @@ export interface CleanerDependencies {
   readonly keys: KeyLayout;
   readonly options: ResolvedCleanerOptions;
   readonly grace: number;
-  /** The store's `absoluteTimeout`: tells an absolute expiry from an idle one. */
-  readonly absoluteTimeout: number;
+  /** The store's lifetime policies: a session's expiry follows its policy as configured now. */
+  readonly lifetimes: ResolvedLifetimes;
   readonly operationTimeout: number;
   readonly eventStream: false | { readonly maxLength: number };
   /** The store's clock (index scores and session times are application time). */
@@ -229,7 +230,7 @@ export class Cleaner {
       batch: (what: string, calls: PortCall[]) => this.#batch(what, calls),
       batchSize: this.#options.batchSize,
       grace: this.#deps.grace,
-      absoluteTimeout: this.#deps.absoluteTimeout,
+      lifetimes: this.#deps.lifetimes,
       operationTimeout: this.#deps.operationTimeout,
       eventStream: this.#deps.eventStream,
       eventsPerEntry: this.#options.eventsPerEntry,

@@ -1,5 +1,10 @@
 import { xaddEntry } from './event-entry.js';
 import type { KeyLayout } from './key-layout.js';
+import {
+  DEFAULT_LIFETIME,
+  type LifetimePolicy,
+  type ResolvedLifetimes,
+} from './lifetime-policy.js';
 import type { CommandCall, PortCall, RedisReply } from './redis-port.js';
 import type { SessionEvent } from './session-events.js';
 import { isValidSessionId } from './session-id.js';
@@ -15,8 +20,8 @@ export interface ExpiryRoundContext {
   readonly batchSize: number;
   /** How long Redis keeps a hash past its expiry (the store's `grace`). */
   readonly grace: number;
-  /** The store's `absoluteTimeout`: tells an absolute expiry from an idle one. */
-  readonly absoluteTimeout: number;
+  /** The store's lifetime policies: a session's expiry follows its policy as configured now. */
+  readonly lifetimes: ResolvedLifetimes;
   /** The store's deadline: a session take in flight has finished within it. */
   readonly operationTimeout: number;
   readonly eventStream: false | { readonly maxLength: number };
@@ -111,7 +116,7 @@ export async function expiryRound(
       return {
         command: 'HMGET',
         keys: [key],
-        args: [key, META.times, META.principal, META.moved],
+        args: [key, META.times, META.principal, META.moved, META.lifetime],
       };
     }),
   );
@@ -128,7 +133,7 @@ export async function expiryRound(
       if (reply instanceof Error) context.onError(reply);
       return;
     }
-    const [timesText, principal, movedTo] = reply;
+    const [timesText, principal, movedTo, lifetime] = reply;
     if ((timesText === null || timesText === undefined) && typeof movedTo === 'string') {
       // Moved to a new id by a regenerate that did not get to remove this entry: the session
       // lives on under its new id, so there is nothing to expire.
@@ -156,7 +161,18 @@ export async function expiryRound(
     // Times that do not parse (written by hand, or by another version) end the session: the
     // store would not load it either.
     const times = parseStoredTimes(String(timesText));
-    const expiresAt = times?.expiresAt ?? entry.score;
+    // The policy as configured now: a timeout shortened since the last write ends it sooner.
+    const policy =
+      context.lifetimes.get(typeof lifetime === 'string' ? lifetime : DEFAULT_LIFETIME) ??
+      (context.lifetimes.get(DEFAULT_LIFETIME) as LifetimePolicy);
+    const expiresAt =
+      times === undefined
+        ? entry.score
+        : Math.min(
+            times.expiresAt,
+            times.lastAccessAt + policy.idleTimeout,
+            times.createdAt + policy.absoluteTimeout,
+          );
     if (times !== undefined && expiresAt > now) {
       // GT: never moves an entry back if a commit moved it further meanwhile.
       const pairs = reindex.get(entry.bucket) ?? [];
@@ -174,7 +190,7 @@ export async function expiryRound(
       reason:
         times === undefined
           ? 'unknown'
-          : expiresAt >= times.createdAt + context.absoluteTimeout
+          : expiresAt >= times.createdAt + policy.absoluteTimeout
             ? 'absolute'
             : 'idle',
     });

@@ -12,6 +12,7 @@ export { SessHttpError } from './http-error.js';
 export type { HttpSessionOptions, SessionCookieOptions } from './http-options.js';
 export { createHttpSessions, HttpSessions } from './http-sessions.js';
 export { KeyLayout } from './key-layout.js';
+export { DEFAULT_LIFETIME, type LifetimePolicy } from './lifetime-policy.js';
 export {
   defineScript,
   type LuaScript,
@@ -47,10 +48,12 @@ export { jsonSerializer, type Serializer } from './serializer.js';
 export {
   type KeepAttributes,
   RESERVED_SESSION_NAMES,
+  type RegenerateSessionOptions,
   type Session,
   type SessionApi,
   type SessionData,
   type SessionSummary,
+  type SignInOptions,
 } from './session.js';
 export {
   SESSION_EVENT_TYPES,

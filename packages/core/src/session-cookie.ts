@@ -101,11 +101,20 @@ export class SessionCookie {
     return frozen;
   }
 
-  /** The Set-Cookie value carrying `id`; persistent cookies expire with the session. */
-  serialize(id: string, secureRequest: boolean, expiresAt: number, now: number): string {
+  /**
+   * The Set-Cookie value carrying `id`; a persistent cookie expires with the session, another
+   * when the browser closes.
+   */
+  serialize(
+    id: string,
+    secureRequest: boolean,
+    expiresAt: number,
+    now: number,
+    persistent = this.#options.persistent,
+  ): string {
     const value = this.#signer ? this.#signer.sign(id) : id;
     const template = this.#templates[secureRequest ? 1 : 0];
-    if (!this.#options.persistent) return template.render(value);
+    if (!persistent) return template.render(value);
     return template.render(value, {
       maxAge: Math.max(0, Math.floor((expiresAt - now) / 1000)),
       expiresAt,

@@ -13,6 +13,8 @@ export const META = {
   principal: '#p',
   /** Only in the mark a regenerate leaves at the old id: the new id (see `moveScript`). */
   moved: '#m',
+  /** The lifetime policy's name; absent for `default` (see `lifetime-policy.ts`). */
+  lifetime: '#l',
 } as const;
 
 const MAX_NAME_LENGTH = 200;
@@ -39,6 +41,7 @@ export function assertAttributeName(name: string): void {
   }
 }
 
+/** A session's times, with the timeouts of its lifetime policy (policy, not stored data). */
 export interface SessionTimes {
   readonly createdAt: number;
   readonly lastAccessAt: number;
@@ -73,6 +76,9 @@ export class SessionRecord {
   readonly #serializer: Serializer;
   #times: SessionTimes;
   #principal: string | undefined;
+  #lifetime: string;
+  /** The lifetime policy changed since the last commit: the commit writes it. */
+  #lifetimeChanged = false;
   #isNew: boolean;
 
   constructor(
@@ -80,6 +86,8 @@ export class SessionRecord {
     init: {
       times: SessionTimes;
       principal: string | undefined;
+      /** The lifetime policy's name. */
+      lifetime: string;
       /** A Map, or name/value pairs (`[name, value, name, value, ...]`). */
       stored: Map<string, string> | readonly string[];
       serializer: Serializer;
@@ -88,6 +96,7 @@ export class SessionRecord {
   ) {
     this.#times = init.times;
     this.#principal = init.principal;
+    this.#lifetime = init.lifetime;
     const stored = init.stored;
     if (stored instanceof Map) this.#stored = stored;
     // A scan is cheaper than a Map for a few attributes, not for many.
@@ -103,6 +112,14 @@ export class SessionRecord {
   }
   get principal(): string | undefined {
     return this.#principal;
+  }
+  /** The name of the session's lifetime policy. */
+  get lifetime(): string {
+    return this.#lifetime;
+  }
+  /** The lifetime policy changed and the next commit writes it. */
+  get lifetimeChanged(): boolean {
+    return this.#lifetimeChanged;
   }
   get createdAt(): number {
     return this.#times.createdAt;
@@ -255,6 +272,14 @@ export class SessionRecord {
     return this.#live;
   }
 
+  /** Moves the session to another lifetime policy, `times` computed with it; written at commit. */
+  useLifetime(lifetime: string, times: SessionTimes): void {
+    if (lifetime === this.#lifetime) return;
+    this.#lifetime = lifetime;
+    this.#times = times;
+    this.#lifetimeChanged = true;
+  }
+
   /** After a successful commit: what was written is now what is stored. */
   committed(written: { set: Map<string, string>; removed: string[] }, times: SessionTimes): void {
     const stored = this.#storedMap();
@@ -262,13 +287,14 @@ export class SessionRecord {
     for (const name of written.removed) stored.delete(name);
     this.#times = times;
     this.#isNew = false;
+    this.#lifetimeChanged = false;
   }
 
   /** A fresh record for a new id, carrying the chosen attributes (regenerate, sign-in). */
   carryTo(
     id: string,
     keep: 'all' | 'none' | readonly string[],
-    init: { times: SessionTimes; principal: string | undefined },
+    init: { times: SessionTimes; principal: string | undefined; lifetime: string },
   ): SessionRecord {
     const next = new SessionRecord(id, {
       ...init,

@@ -3,10 +3,11 @@ import { toHttpError } from './http-error.js';
 import type { ResolvedHttpOptions } from './http-options.js';
 import {
   createSessionView,
-  type KeepAttributes,
+  type RegenerateSessionOptions,
   type Session,
   type SessionBackend,
   type SessionSummary,
+  type SignInOptions,
 } from './session.js';
 import type { IncomingCookie, SessionCookie } from './session-cookie.js';
 import type { SessionRecord } from './session-record.js';
@@ -56,6 +57,8 @@ export class SessionScope implements SessionBackend {
   #createdHere: boolean;
   /** The id changed (sign-in, regenerate): the cookie must be sent again. */
   #rotated = false;
+  /** The lifetime policy the session had when loaded: a change sends the cookie again. */
+  readonly #loadedLifetime: string | undefined;
   /** A session was ended in this request: the cookie is cleared unless a new one replaces it. */
   #ended = false;
   /** Redis was found unavailable: the commit writes nothing and sends no cookie. */
@@ -73,6 +76,7 @@ export class SessionScope implements SessionBackend {
     this.#secure = start.secure;
     this.#record = start.record;
     this.#createdHere = start.record === null;
+    this.#loadedLifetime = start.record?.lifetime;
     this.#degraded = start.degraded;
     this.session = createSessionView(this);
   }
@@ -129,17 +133,25 @@ export class SessionScope implements SessionBackend {
     return this.#record?.names() ?? [];
   }
 
-  signIn(principal: string, options?: { keep?: KeepAttributes }): Promise<void> {
+  signIn(principal: string, options?: SignInOptions): Promise<void> {
     return this.#run(async () => {
-      await this.#rotate({ principal, keep: options?.keep ?? 'all' });
+      await this.#rotate({ ...options, principal, keep: options?.keep ?? 'all' });
     });
   }
 
-  regenerate(options?: { keep?: KeepAttributes }): Promise<void> {
+  regenerate(options?: RegenerateSessionOptions): Promise<void> {
     return this.#run(async () => {
       if (this.#record === null) return;
-      await this.#rotate({ keep: options?.keep ?? 'all' });
+      await this.#rotate({ ...options, keep: options?.keep ?? 'all' });
     });
+  }
+
+  get lifetime(): string {
+    return this.#record?.lifetime ?? this.#options.store.options.anonymousLifetime;
+  }
+
+  setLifetime(lifetime: string): void {
+    this.#options.store.setLifetime(this.#writable(), lifetime);
   }
 
   signOut(): Promise<void> {
@@ -267,14 +279,24 @@ export class SessionScope implements SessionBackend {
     expiresBefore: number | undefined,
   ): CommitOutcome {
     if (record.isNew) return this.#clearIfEnded(); // nothing was written, nothing created
+    const persistent = this.#persistent(record);
     const send =
       created ||
       this.#rotated ||
       this.#incoming.stale ||
-      (this.#cookie.persistent && record.expiresAt !== expiresBefore);
+      record.lifetime !== this.#loadedLifetime ||
+      (persistent && record.expiresAt !== expiresBefore);
     if (!send) return NOTHING;
     const now = this.#options.store.options.now();
-    return this.#outcome(this.#cookie.serialize(record.id, this.#secure, record.expiresAt, now));
+    return this.#outcome(
+      this.#cookie.serialize(record.id, this.#secure, record.expiresAt, now, persistent),
+    );
+  }
+
+  /** Whether the session's cookie outlives the browser: its policy says, else the cookie option. */
+  #persistent(record: SessionRecord): boolean {
+    const cookie = this.#options.store.options.lifetimes.get(record.lifetime)?.cookie;
+    return cookie === undefined ? this.#cookie.persistent : cookie === 'persistent';
   }
 
   #clearIfEnded(): CommitOutcome {
@@ -298,7 +320,7 @@ export class SessionScope implements SessionBackend {
     return this.#record;
   }
 
-  async #rotate(options: { principal?: string; keep: KeepAttributes }): Promise<void> {
+  async #rotate(options: RegenerateOptions): Promise<void> {
     const record = this.#record ?? this.#options.store.new();
     const wasStored = !record.isNew;
     const outcome = await regenerateIn(this.#options.store, record, options);

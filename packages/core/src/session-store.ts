@@ -6,6 +6,7 @@ import { xaddEntry } from './event-entry.js';
 import { isStreamed } from './event-stream-options.js';
 import { type Subscription, subscribeToEvents } from './event-subscriber.js';
 import { KeyLayout } from './key-layout.js';
+import { assertLifetime, DEFAULT_LIFETIME, type LifetimePolicy } from './lifetime-policy.js';
 import { attachObserver, observeOperation, quietly, type StoreOperation } from './observer.js';
 import type { CommandCall, PortCall, RedisPort, RedisReply, ScriptCall } from './redis-port.js';
 import { RepairQueue } from './repair-queue.js';
@@ -34,6 +35,11 @@ export type CommitResult = 'created' | 'saved' | 'unchanged' | 'gone';
 export interface RegenerateOptions {
   /** Attributes carried to the new id. @default 'all' */
   keep?: 'all' | 'none' | readonly string[];
+  /**
+   * The new session's lifetime policy (one of the store's `lifetimes`, or `default`).
+   * @default the session's own; a sign-in leaves `anonymousLifetime` for `default`
+   */
+  lifetime?: string;
   /**
    * Sign the new session in as this principal: the absolute timeout starts again, the limit
    * applies. If the session being moved ended meanwhile (signed out or revoked elsewhere), the
@@ -100,7 +106,7 @@ export class SessionStore {
         keys: this.keys,
         options: cleaner,
         grace: this.#options.grace,
-        absoluteTimeout: this.#options.absoluteTimeout,
+        lifetimes: this.#options.lifetimes,
         operationTimeout: this.#options.operationTimeout,
         eventStream: this.#options.eventStream,
         now: this.#options.now,
@@ -140,9 +146,11 @@ export class SessionStore {
 
   /** A new session that exists only in memory until its first commit. */
   new(attributes?: Record<string, unknown>): SessionRecord {
+    const lifetime = this.#options.anonymousLifetime;
     const record = new SessionRecord(newSessionId(), {
-      times: this.#freshTimes(this.#options.now()),
+      times: this.#freshTimes(this.#options.now(), lifetime),
       principal: undefined,
+      lifetime,
       stored: new Map(),
       serializer: this.#options.serializer,
       isNew: true,
@@ -220,7 +228,21 @@ export class SessionStore {
    */
   needsCommit(record: SessionRecord): boolean {
     // The touch first: it needs no serialization, which `commit` then does once.
-    return (!record.isNew && this.#touchDue(record, this.#options.now())) || record.hasChanges();
+    return (
+      (!record.isNew && (record.lifetimeChanged || this.#touchDue(record, this.#options.now()))) ||
+      record.hasChanges()
+    );
+  }
+
+  /**
+   * Moves a session to another lifetime policy in place (same id), counting its idle timeout
+   * from now and its absolute one from its creation; written by the next commit. To change it
+   * at sign-in, give `lifetime` to `regenerate` instead.
+   */
+  setLifetime(record: SessionRecord, lifetime: string): void {
+    assertLifetime(this.#options.lifetimes, lifetime, 'lifetime', 'INVALID_VALUE');
+    const now = this.#options.now();
+    record.useLifetime(lifetime, this.#timesOf(record.createdAt, now, lifetime));
   }
 
   /**
@@ -234,14 +256,14 @@ export class SessionStore {
     const changes = record.changes(this.#options);
     if (record.isNew) {
       if (!options?.force && changes.set.size === 0) return 'unchanged';
-      const times = this.#freshTimes(now);
+      const times = this.#freshTimes(now, record.lifetime);
       const acks: number[] = [];
       await this.#insert(record, times, changes, undefined, acks);
       await this.#finish('create', [], [{ type: 'created', id: record.id, at: now }]);
       this.#settleReplication('create', [record.id], acks);
       return 'created';
     }
-    const touchDue = this.#touchDue(record, now);
+    const touchDue = this.#touchDue(record, now) || record.lifetimeChanged;
     const dirty = changes.set.size > 0 || changes.removed.length > 0;
     if (!dirty && !touchDue && !options?.force) return 'unchanged';
     if (record.expiresAt <= now) return 'gone';
@@ -258,15 +280,14 @@ export class SessionStore {
         formatStoredTimes({ createdAt: times.createdAt, lastAccessAt: now, expiresAt }),
       );
     }
+    const removed = changes.removed;
+    if (record.lifetimeChanged) {
+      if (record.lifetime === DEFAULT_LIFETIME) removed.push(META.lifetime);
+      else fields.push(META.lifetime, record.lifetime);
+    }
     const id = record.id;
     const calls: PortCall[] = [
-      saveCall(
-        this.keys.session(id),
-        now,
-        expiresAt + this.#options.grace,
-        fields,
-        changes.removed,
-      ),
+      saveCall(this.keys.session(id), now, expiresAt + this.#options.grace, fields, removed),
     ];
     // XX: never re-adds an id the cleaner or a destroy already removed.
     if (touch) calls.push(zadd(this.keys.bucketOf(id), expiresAt, id, 'XX'));
@@ -335,9 +356,16 @@ export class SessionStore {
     if (principal !== undefined && (typeof principal !== 'string' || principal.length === 0)) {
       throw new SessError('INVALID_VALUE', 'principal: expected a non-empty string');
     }
+    const lifetime = this.#lifetimeAfter(record, options);
     const times =
-      signIn || record.isNew ? this.#freshTimes(now) : { ...record.times, lastAccessAt: now };
-    const next = record.carryTo(newSessionId(), options.keep ?? 'all', { times, principal });
+      signIn || record.isNew
+        ? this.#freshTimes(now, lifetime)
+        : this.#timesOf(record.createdAt, now, lifetime);
+    const next = record.carryTo(newSessionId(), options.keep ?? 'all', {
+      times,
+      principal,
+      lifetime,
+    });
     const changes = next.changes(this.#options);
     const reason = signIn ? 'sign-in' : undefined;
     const acks: number[] = [];
@@ -515,18 +543,42 @@ export class SessionStore {
     return now - record.lastAccessAt >= this.#options.touchInterval;
   }
 
-  #freshTimes(now: number): SessionTimes {
-    return this.#timesOf(now, now);
+  #freshTimes(now: number, lifetime: string): SessionTimes {
+    return this.#timesOf(now, now, lifetime);
   }
 
-  /** The timeouts come from the options, not from the hash: they are policy, not facts. */
-  #timesOf(createdAt: number, lastAccessAt: number): SessionTimes {
+  /**
+   * The timeouts come from the session's lifetime policy in the options, not from the hash:
+   * they are policy, not facts. A policy the options no longer have reads as `default`.
+   */
+  #timesOf(createdAt: number, lastAccessAt: number, lifetime: string): SessionTimes {
+    const policy = this.#policy(lifetime);
     return {
       createdAt,
       lastAccessAt,
-      idleTimeout: this.#options.idleTimeout,
-      absoluteExpiresAt: createdAt + this.#options.absoluteTimeout,
+      idleTimeout: policy.idleTimeout,
+      absoluteExpiresAt: createdAt + policy.absoluteTimeout,
     };
+  }
+
+  #policy(lifetime: string): Readonly<LifetimePolicy> {
+    const lifetimes = this.#options.lifetimes;
+    return (lifetimes.get(lifetime) ?? lifetimes.get(DEFAULT_LIFETIME)) as LifetimePolicy;
+  }
+
+  /**
+   * The policy a regenerate gives the new session: the one asked for; else a sign-in leaves
+   * the anonymous policy for `default`, and keeps a policy the session had chosen.
+   */
+  #lifetimeAfter(record: SessionRecord, options: RegenerateOptions): string {
+    if (options.lifetime !== undefined) {
+      assertLifetime(this.#options.lifetimes, options.lifetime, 'lifetime', 'INVALID_VALUE');
+      return options.lifetime;
+    }
+    const signIn = options.principal !== undefined;
+    return signIn && record.lifetime === this.#options.anonymousLifetime
+      ? DEFAULT_LIFETIME
+      : record.lifetime;
   }
 
   /**
@@ -549,6 +601,7 @@ export class SessionStore {
       formatStoredTimes({ createdAt: times.createdAt, lastAccessAt: now, expiresAt }),
     ];
     if (principal !== undefined) fields.push(META.principal, principal);
+    if (record.lifetime !== DEFAULT_LIFETIME) fields.push(META.lifetime, record.lifetime);
     for (const [name, text] of changes.set) fields.push(name, text);
     const calls: PortCall[] = [];
     if (principal !== undefined) {
@@ -695,6 +748,7 @@ export class SessionStore {
     const record = new SessionRecord(next.id, {
       times: next.times,
       principal: next.principal,
+      lifetime: next.lifetime,
       stored: new Map(),
       serializer: this.#options.serializer,
       isNew: false,
@@ -952,20 +1006,23 @@ export class SessionStore {
     const stored: string[] = [];
     let storedTimes: StoredTimes | undefined;
     let principal: string | undefined;
+    let lifetime = DEFAULT_LIFETIME;
     for (let i = 0; i + 1 < reply.length; i += 2) {
       const name = text(reply[i]);
       const value = text(reply[i + 1]);
       if (!name.startsWith('#')) stored.push(name, value);
       else if (name === META.times) storedTimes = parseStoredTimes(value);
       else if (name === META.principal) principal = value;
+      else if (name === META.lifetime && this.#options.lifetimes.has(value)) lifetime = value;
     }
     if (storedTimes === undefined || !(storedTimes.expiresAt > now)) return null;
-    const times = this.#timesOf(storedTimes.createdAt, storedTimes.lastAccessAt);
+    const times = this.#timesOf(storedTimes.createdAt, storedTimes.lastAccessAt, lifetime);
     // A timeout shortened since the last write ends the session now, not at the old expiry.
     if (!(expiryOf(times) > now)) return null;
     return new SessionRecord(id, {
       times,
       principal,
+      lifetime,
       stored,
       serializer: this.#options.serializer,
       isNew: false,

@@ -15,6 +15,23 @@ export interface SessionData {}
 
 export type KeepAttributes = 'all' | 'none' | readonly string[];
 
+export interface RegenerateSessionOptions {
+  /** Attributes carried to the new id. @default 'all' */
+  keep?: KeepAttributes;
+  /** The new session's lifetime policy. @default the session's own */
+  lifetime?: string;
+}
+
+export interface SignInOptions {
+  /** Attributes carried to the signed-in session. @default 'all' */
+  keep?: KeepAttributes;
+  /**
+   * Its lifetime policy, e.g. `'remember'` when "remember me" was ticked.
+   * @default a policy chosen earlier with `setLifetime`, else `default`
+   */
+  lifetime?: string;
+}
+
 /** One of the principal's live sessions, as `listSessions` reports it. */
 export interface SessionSummary {
   readonly id: string;
@@ -36,15 +53,26 @@ export interface SessionApi {
   /** When the session ends unless extended (ms since the epoch); `undefined` when there is none. */
   readonly expiresAt: number | undefined;
   /**
+   * The name of the session's lifetime policy (the store's `lifetimes`, or `default`), which
+   * sets its timeouts and whether its cookie outlives the browser.
+   */
+  readonly lifetime: string;
+  /**
+   * Moves the session to another lifetime policy, in place: its idle timeout counts from now,
+   * its absolute one from its creation, and the cookie follows at the end of the request.
+   * Starts a session if there is none. At sign-in, pass `lifetime` to `signIn` instead.
+   */
+  setLifetime(lifetime: string): void;
+  /**
    * Signs `principal` in: the session moves to a new id (against fixation), the principal is
    * recorded and indexed, the absolute timeout starts again, `maxSessionsPerPrincipal` applies.
    * Keeps all attributes by default.
    */
-  signIn(principal: string, options?: { keep?: KeepAttributes }): Promise<void>;
+  signIn(principal: string, options?: SignInOptions): Promise<void>;
   /** Ends the session in Redis and clears the cookie. Writing afterwards starts a new session. */
   signOut(): Promise<void>;
   /** Moves the session to a new id, keeping all (default), none or some attributes. */
-  regenerate(options?: { keep?: KeepAttributes }): Promise<void>;
+  regenerate(options?: RegenerateSessionOptions): Promise<void>;
   /** The same as `signOut`. */
   destroy(): Promise<void>;
   /**
@@ -67,6 +95,8 @@ export const RESERVED_SESSION_NAMES: ReadonlySet<string> = new Set([
   'isNew',
   'principal',
   'expiresAt',
+  'lifetime',
+  'setLifetime',
   'signIn',
   'signOut',
   'regenerate',
@@ -90,7 +120,7 @@ export interface SessionBackend extends Omit<SessionApi, 'toJSON'> {
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /** The read-only facts of `SessionApi`; the rest are methods. */
-type SessionFact = 'id' | 'isNew' | 'principal' | 'expiresAt';
+type SessionFact = 'id' | 'isNew' | 'principal' | 'expiresAt' | 'lifetime';
 type SessionMethods = Omit<SessionApi, SessionFact>;
 
 const BACKEND = Symbol('backend');
@@ -111,6 +141,7 @@ function methodsOf(target: ViewTarget): SessionMethods {
   if (known !== undefined) return known;
   const backend = target[BACKEND];
   const methods: SessionMethods = {
+    setLifetime: (lifetime) => backend.setLifetime(lifetime),
     signIn: (principal, options) => backend.signIn(principal, options),
     signOut: () => backend.signOut(),
     regenerate: (options) => backend.regenerate(options),
@@ -138,6 +169,8 @@ function apiValue(target: ViewTarget, name: string): unknown {
       return backend.principal;
     case 'expiresAt':
       return backend.expiresAt;
+    case 'lifetime':
+      return backend.lifetime;
     case '__proto__':
       return Object.prototype;
     default:

@@ -5,6 +5,13 @@ import {
 } from './cleaner-options.js';
 import { SessError } from './errors.js';
 import type { EventStreamOptions, ResolvedEventStream } from './event-stream-options.js';
+import {
+  assertLifetime,
+  DEFAULT_LIFETIME,
+  type LifetimePolicy,
+  type ResolvedLifetimes,
+  resolveLifetimes,
+} from './lifetime-policy.js';
 import type { SessionObserver } from './observer.js';
 import type { RedisPort } from './redis-port.js';
 import { jsonSerializer, type Serializer } from './serializer.js';
@@ -65,8 +72,21 @@ export interface SessionStoreOptions {
    */
   absoluteTimeout?: number;
   /**
+   * Named lifetime policies besides `default` (which is `idleTimeout` and `absoluteTimeout`),
+   * chosen per session: `signIn(principal, { lifetime: 'remember' })`. A session stores only
+   * the name, so changing a policy here applies to its live sessions. See `LifetimePolicy`.
+   * @default {} (only `default`)
+   */
+  lifetimes?: Record<string, LifetimePolicy>;
+  /**
+   * The policy of a session created without a sign-in (by its first write), e.g. a short one
+   * for carts and CSRF tokens. A sign-in moves the session to the policy it names, or `default`.
+   * @default 'default'
+   */
+  anonymousLifetime?: string;
+  /**
    * The expiry is extended at most once per this interval (ms), so a read-only request costs
-   * one round trip. Must be smaller than `idleTimeout`.
+   * one round trip. Must be smaller than every policy's idle timeout.
    * @default 60_000
    */
   touchInterval?: number;
@@ -152,9 +172,16 @@ export interface SessionStoreOptions {
 export type ResolvedStoreOptions = Required<
   Omit<
     SessionStoreOptions,
-    'maxSessionsPerPrincipal' | 'eventStream' | 'cleaner' | 'observer' | 'waitForReplicas'
+    | 'maxSessionsPerPrincipal'
+    | 'eventStream'
+    | 'cleaner'
+    | 'observer'
+    | 'waitForReplicas'
+    | 'lifetimes'
   >
 > & {
+  /** Every policy by name, `default` included. */
+  lifetimes: ResolvedLifetimes;
   waitForReplicas: WaitForReplicasOptions | undefined;
   maxSessionsPerPrincipal: number | undefined;
   eventStream: false | ResolvedEventStream;
@@ -176,6 +203,8 @@ export function resolveStoreOptions(options: SessionStoreOptions): ResolvedStore
     buckets: options.buckets ?? 16,
     idleTimeout: options.idleTimeout ?? 1_800_000,
     absoluteTimeout: options.absoluteTimeout ?? 86_400_000,
+    lifetimes: new Map(),
+    anonymousLifetime: options.anonymousLifetime ?? DEFAULT_LIFETIME,
     touchInterval: options.touchInterval ?? 60_000,
     grace: options.grace ?? 600_000,
     operationTimeout: options.operationTimeout ?? 1_000,
@@ -233,6 +262,21 @@ export function resolveStoreOptions(options: SessionStoreOptions): ResolvedStore
   if (resolved.touchInterval >= resolved.idleTimeout) {
     throw new SessError('INVALID_OPTION', 'touchInterval: must be smaller than idleTimeout');
   }
+  resolved.lifetimes = resolveLifetimes(options.lifetimes, resolved);
+  for (const [name, policy] of resolved.lifetimes) {
+    if (resolved.touchInterval >= policy.idleTimeout) {
+      throw new SessError(
+        'INVALID_OPTION',
+        `lifetimes.${name}.idleTimeout: ${policy.idleTimeout} ms is not longer than touchInterval (${resolved.touchInterval} ms); timeouts are in milliseconds`,
+      );
+    }
+  }
+  assertLifetime(
+    resolved.lifetimes,
+    resolved.anonymousLifetime,
+    'anonymousLifetime',
+    'INVALID_OPTION',
+  );
   if (resolved.onLimit !== 'reject' && resolved.onLimit !== 'evict-oldest') {
     throw new SessError('INVALID_OPTION', "onLimit: 'reject' or 'evict-oldest'");
   }

@@ -14,6 +14,7 @@ function loaded(stored: Record<string, unknown>): SessionRecord {
   return new SessionRecord('id', {
     times: { createdAt: now, lastAccessAt: now, idleTimeout: 1000, absoluteExpiresAt: now + 5000 },
     principal: undefined,
+    lifetime: 'default',
     stored: form === 'a Map' ? new Map(entries) : entries.flat(),
     serializer: jsonSerializer,
     isNew: false,

@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import {
   createSessionStore,
   type HttpSessionOptions,
+  parseEntry,
   type Session,
   type SessionStore,
   type SessionStoreOptions,
@@ -337,6 +338,97 @@ export function adapterSuite(framework: string, startApp: StartApp): void {
       const again = await get(running, '/sign-in?user=mallory', cookie);
       expect(again.status).toBe(200);
       expect((await json(await get(running, '/read', cookieOf(again)))).principal).toBe('mallory');
+    });
+
+    it('lifetime policies: per session timeouts and cookies, a changed policy applies to live sessions, the cleaner follows each', async () => {
+      const MINUTE = 60_000;
+      const DAY = 24 * 60 * MINUTE;
+      let clock = Date.now();
+      const prefix = `life${++prefixes}`;
+      const remember = {
+        idleTimeout: 30 * DAY,
+        absoluteTimeout: 90 * DAY,
+        cookie: 'persistent',
+      } as const;
+      const deployed = (
+        rememberIdle: number,
+        cleaner: false | { interval: number; leaseTtl: number } = false,
+      ) =>
+        createSessionStore({
+          port,
+          prefix,
+          now: () => clock,
+          cleaner,
+          idleTimeout: 30 * MINUTE,
+          absoluteTimeout: 12 * 60 * MINUTE,
+          lifetimes: { remember: { ...remember, idleTimeout: rememberIdle } },
+        });
+      const sessions = deployed(30 * DAY);
+      const running = await app(
+        { store: sessions, cookie: { persistent: false } },
+        {
+          '/sign-in-remembered': async (session, query) => {
+            await session.signIn(query.get('user') ?? 'nobody', { lifetime: 'remember' });
+            return { id: session.id ?? null, lifetime: session.lifetime };
+          },
+        },
+      );
+      const signIn = async (path: string) => {
+        const response = await get(running, path);
+        return { header: response.headers.getSetCookie()[0] ?? '', cookie: cookieOf(response) };
+      };
+      const start = clock;
+      const rememberedA = await signIn('/sign-in-remembered?user=ada');
+      const rememberedB = await signIn('/sign-in-remembered?user=bea');
+      const plainA = await signIn('/sign-in?user=cy');
+      const plainB = await signIn('/sign-in?user=dee');
+      expect(rememberedA.header).toMatch(new RegExp(`Max-Age=${(30 * DAY) / 1000};`));
+      expect(plainA.header).not.toMatch(/Max-Age|Expires/);
+      const principal = async (cookie: string) =>
+        (await json(await get(running, '/read', cookie))).principal;
+
+      clock += 29 * MINUTE;
+      expect(await principal(plainA.cookie)).toBe('cy');
+      clock += 2 * MINUTE; // dee idle for 31 minutes
+      expect(await principal(plainB.cookie)).toBeNull();
+      clock += 29 * DAY - 31 * MINUTE; // ada idle for 29 days
+      expect(await principal(rememberedA.cookie)).toBe('ada');
+      const adaSeen = clock;
+      clock += 2 * DAY; // bea idle for 31 days, ada for 2
+      expect(await principal(rememberedB.cookie)).toBeNull();
+      const eveSignedIn = clock;
+      await signIn('/sign-in?user=eve');
+
+      // A deploy shortens `remember` to 1 day idle: ada, idle for 2 days, is over at once;
+      // eve's default session is left alone.
+      const shorter = deployed(DAY, { interval: 60_000, leaseTtl: 120_000 });
+      expect(await shorter.findByPrincipal('ada')).toEqual([]);
+      expect(await shorter.findByPrincipal('eve')).toHaveLength(1);
+
+      // The cleaner reports each at its own expiry: ada's under the policy as it is now. (It
+      // finds a session by its indexed expiry, the one of the policy at its last write.)
+      clock += 40 * DAY;
+      const report = await shorter.cleaner?.runOnce();
+      expect(report?.expired).toBe(5);
+      const entries = (await redis.send({
+        command: 'XRANGE',
+        keys: [shorter.keys.events],
+        args: [shorter.keys.events, '-', '+'],
+      })) as Array<[string, string[]]>;
+      const expired = new Map(
+        entries
+          .flatMap(([, fields]) => parseEntry(fields) ?? [])
+          .filter((event) => event.type === 'expired')
+          .map((event) => [event.principal, event.at]),
+      );
+      expect(Object.fromEntries(expired)).toEqual({
+        ada: adaSeen + DAY,
+        bea: start + DAY, // a remember session too: the shorter policy applies
+        cy: start + 29 * MINUTE + 30 * MINUTE,
+        dee: start + 30 * MINUTE,
+        eve: eveSignedIn + 30 * MINUTE,
+      });
+      await shorter.close();
     });
 
     it('malformed, oversized, unsigned, wrongly signed and hostile cookies: anonymous, 0 commands', async () => {
