@@ -1,4 +1,4 @@
-import { SECRET_RECIPE } from './cookie-signer.js';
+import { SECRET_RECIPE } from './cookie-secrets.js';
 import type { HttpSessionOptions } from './http-options.js';
 import { optionNames } from './option-keys.js';
 import type { SessionStoreOptions } from './store-options.js';

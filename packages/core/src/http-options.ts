@@ -1,4 +1,4 @@
-import { checkSecrets } from './cookie-signer.js';
+import { checkSecrets } from './cookie-secrets.js';
 import { SessError } from './errors.js';
 import {
   COOKIE_OPTIONS_INSTEAD,

@@ -2,15 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { CookieSigner } from '../src/cookie-signer.js';
 import { newSessionId } from '../src/session-id.js';
 
-const OLD = 'the old secret, 32 characters or more';
-const NEW = 'the new secret, 32 characters or more';
-
 describe('CookieSigner', () => {
   const id = newSessionId();
 
   it('signs with the first secret and verifies with any of them', () => {
-    const old = new CookieSigner([OLD]);
-    const rotated = new CookieSigner([NEW, OLD]);
+    const old = new CookieSigner(['old-secret']);
+    const rotated = new CookieSigner(['new-secret', 'old-secret']);
     const signed = rotated.sign(id);
     expect(signed).toMatch(/^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/);
     expect(rotated.verify(signed)).toEqual({ id, stale: false });
@@ -19,7 +16,7 @@ describe('CookieSigner', () => {
   });
 
   it('refuses tampered, truncated, unsigned and re-encoded values', () => {
-    const signer = new CookieSigner([NEW]);
+    const signer = new CookieSigner(['s']);
     const signed = signer.sign(id);
     const other = newSessionId();
     expect(signer.verify(`${other}${signed.slice(43)}`)).toBeNull();
@@ -33,15 +30,8 @@ describe('CookieSigner', () => {
     expect(signer.verify(`${signed.slice(0, -1)}${lookalike}`)).toBeNull();
   });
 
-  it('needs at least one secret, each of 32 characters or more', () => {
+  it('needs at least one non-empty secret', () => {
     expect(() => new CookieSigner([])).toThrow(/secrets/);
     expect(() => new CookieSigner([''])).toThrow(/secrets/);
-    expect(() => new CookieSigner([NEW, 'x'.repeat(31)])).toThrow(
-      expect.objectContaining({
-        code: 'INVALID_OPTION',
-        message: expect.stringMatching(/^secrets: secret 2 of 2 has 31 characters/),
-      }),
-    );
-    expect(() => new CookieSigner(['x'.repeat(32)])).not.toThrow();
   });
 });
