@@ -1,4 +1,14 @@
 import { SessError } from './errors.js';
+import { checkOptionKeys, optionNames } from './option-keys.js';
+import {
+  checkInteger,
+  checkShorter,
+  defaultNote,
+  describeRelated,
+  IN_MS,
+  mostLikelyWrong,
+  type RelatedOption,
+} from './option-numbers.js';
 
 /** How the expired-session cleaner of a store runs (DESIGN §6). */
 export interface CleanerOptions {
@@ -44,6 +54,16 @@ export interface ResolvedCleanerOptions {
   readonly eventsPerEntry: number;
 }
 
+export const CLEANER_OPTION_NAMES = optionNames<CleanerOptions>({
+  interval: true,
+  leaseTtl: true,
+  batchSize: true,
+  tickBudget: true,
+  eventsPerEntry: true,
+});
+
+const DEFAULTS = { interval: 5_000, leaseTtl: 30_000, batchSize: 500, eventsPerEntry: 50 } as const;
+
 export function resolveCleanerOptions(
   options: false | CleanerOptions | undefined,
 ): false | ResolvedCleanerOptions {
@@ -51,30 +71,89 @@ export function resolveCleanerOptions(
   if (options !== undefined && (options === null || typeof options !== 'object')) {
     throw new SessError('INVALID_OPTION', 'cleaner: expected false or an options object');
   }
-  const interval = options?.interval ?? 5_000;
-  integerIn('cleaner.interval', interval, 10, 86_400_000);
+  if (options !== undefined)
+    checkOptionKeys(options, { path: 'cleaner', known: CLEANER_OPTION_NAMES });
+  const interval = options?.interval ?? DEFAULTS.interval;
+  checkInteger(
+    { name: 'cleaner.interval', unit: 'ms', min: 10, max: 86_400_000, default: DEFAULTS.interval },
+    interval,
+  );
+  const budget = Math.max(1, Math.round(interval / 5));
   const resolved: ResolvedCleanerOptions = {
     interval,
-    leaseTtl: options?.leaseTtl ?? 30_000,
-    batchSize: options?.batchSize ?? 500,
-    tickBudget: options?.tickBudget ?? Math.max(1, Math.round(interval / 5)),
-    eventsPerEntry: options?.eventsPerEntry ?? 50,
+    leaseTtl: options?.leaseTtl ?? DEFAULTS.leaseTtl,
+    batchSize: options?.batchSize ?? DEFAULTS.batchSize,
+    tickBudget: options?.tickBudget ?? budget,
+    eventsPerEntry: options?.eventsPerEntry ?? DEFAULTS.eventsPerEntry,
   };
-  integerIn('cleaner.leaseTtl', resolved.leaseTtl, 100, 86_400_000);
-  integerIn('cleaner.batchSize', resolved.batchSize, 1, 10_000);
-  integerIn('cleaner.tickBudget', resolved.tickBudget, 1, resolved.interval);
-  integerIn('cleaner.eventsPerEntry', resolved.eventsPerEntry, 1, 1_000);
-  if (resolved.leaseTtl <= 1.2 * resolved.interval + resolved.tickBudget) {
+  checkInteger(
+    { name: 'cleaner.leaseTtl', unit: 'ms', min: 100, max: 86_400_000, default: DEFAULTS.leaseTtl },
+    resolved.leaseTtl,
+  );
+  checkInteger(
+    {
+      name: 'cleaner.batchSize',
+      unit: 'sessions',
+      min: 1,
+      max: 10_000,
+      default: DEFAULTS.batchSize,
+    },
+    resolved.batchSize,
+  );
+  checkInteger(
+    { name: 'cleaner.tickBudget', unit: 'ms', min: 1, max: 86_400_000, default: budget },
+    resolved.tickBudget,
+  );
+  checkInteger(
+    {
+      name: 'cleaner.eventsPerEntry',
+      unit: 'events',
+      min: 1,
+      max: 1_000,
+      default: DEFAULTS.eventsPerEntry,
+    },
+    resolved.eventsPerEntry,
+  );
+  const given = (name: keyof CleanerOptions): boolean => options?.[name] !== undefined;
+  const intervalSide: RelatedOption = {
+    name: 'cleaner.interval',
+    value: interval,
+    given: given('interval'),
+    default: DEFAULTS.interval,
+    growing: true,
+  };
+  const budgetSide: RelatedOption = {
+    name: 'cleaner.tickBudget',
+    value: resolved.tickBudget,
+    given: given('tickBudget'),
+    default: budget,
+    growing: true,
+  };
+  checkShorter(
+    budgetSide,
+    { ...intervalSide, growing: false },
+    'a tick must be over before the next one is due',
+    true,
+  );
+  const renewal = 1.2 * interval + resolved.tickBudget;
+  if (resolved.leaseTtl <= renewal) {
+    const leaseSide: RelatedOption = {
+      name: 'cleaner.leaseTtl',
+      value: resolved.leaseTtl,
+      given: given('leaseTtl'),
+      default: DEFAULTS.leaseTtl,
+      growing: false,
+    };
+    const blamed = mostLikelyWrong([leaseSide, intervalSide, budgetSide]);
+    const parts = `${describeRelated(intervalSide, 'ms')} and ${describeRelated(budgetSide, 'ms')}`;
+    const problem =
+      blamed === leaseSide
+        ? `${blamed.value} ms is too short: the lease must outlast 1.2 × interval + tickBudget (${renewal} ms, from ${parts})`
+        : `${blamed.value} ms is too long for ${describeRelated(leaseSide, 'ms')}: the lease must outlast 1.2 × interval + tickBudget (${renewal} ms here)`;
     throw new SessError(
       'INVALID_OPTION',
-      `cleaner.leaseTtl: must be longer than 1.2 × interval + tickBudget (${1.2 * resolved.interval + resolved.tickBudget} ms), so the holder renews it in time`,
+      `${blamed.name}: ${problem}, so that its holder renews it in time. ${IN_MS}${defaultNote({ unit: 'ms', default: blamed.default })}`,
     );
   }
   return resolved;
-}
-
-function integerIn(name: string, value: unknown, min: number, max: number): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new SessError('INVALID_OPTION', `${name}: expected an integer from ${min} to ${max}`);
-  }
 }

@@ -1,3 +1,4 @@
+import { optionNames } from './option-keys.js';
 import type { SessionEvent } from './session-events.js';
 
 /** What the store writes to its event stream `<prefix>:{events}`. */
@@ -20,6 +21,11 @@ export interface EventStreamOptions {
    */
   anonymousCreated?: boolean;
 }
+
+export const EVENT_STREAM_OPTION_NAMES = optionNames<EventStreamOptions>({
+  maxLength: true,
+  anonymousCreated: true,
+});
 
 export type ResolvedEventStream = Readonly<Required<EventStreamOptions>>;
 

@@ -1,4 +1,11 @@
+import { checkSecrets } from './cookie-secrets.js';
 import { SessError } from './errors.js';
+import {
+  COOKIE_OPTIONS_INSTEAD,
+  HTTP_OPTION_NAMES,
+  HTTP_OPTIONS_INSTEAD,
+} from './foreign-option-names.js';
+import { checkOptionKeys, optionNames } from './option-keys.js';
 import type { SessionStore } from './session-store.js';
 import type { TrustProxy } from './trust-proxy.js';
 
@@ -95,35 +102,39 @@ export interface ResolvedHttpOptions {
   readonly onUnavailable: 'fail' | 'anonymous';
 }
 
+const COOKIE_OPTION_NAMES = optionNames<SessionCookieOptions>({
+  name: true,
+  path: true,
+  domain: true,
+  sameSite: true,
+  httpOnly: true,
+  secure: true,
+  persistent: true,
+  hostPrefix: true,
+});
+
 export function resolveHttpOptions(options: HttpSessionOptions): ResolvedHttpOptions {
   if (options === null || typeof options !== 'object') {
     throw new SessError('INVALID_OPTION', 'options: expected an object with at least `store`');
   }
-  const store = options.store;
-  if (
-    !store ||
-    typeof store.load !== 'function' ||
-    typeof store.commit !== 'function' ||
-    typeof store.new !== 'function'
-  ) {
-    throw new SessError('INVALID_OPTION', 'store: expected a SessionStore');
-  }
+  checkOptionKeys(options, { known: HTTP_OPTION_NAMES, instead: HTTP_OPTIONS_INSTEAD });
+  const store = checkStore(options.store);
   const secrets =
     options.secrets === undefined
       ? []
       : typeof options.secrets === 'string'
         ? [options.secrets]
         : options.secrets;
-  if (!Array.isArray(secrets) || secrets.some((s) => typeof s !== 'string' || s.length === 0)) {
-    throw new SessError('INVALID_OPTION', 'secrets: expected a non-empty string or a list of them');
-  }
-  if (options.secrets !== undefined && secrets.length === 0) {
-    throw new SessError('INVALID_OPTION', 'secrets: the list is empty');
-  }
+  if (options.secrets !== undefined) checkSecrets(secrets);
   const given = options.cookie ?? {};
-  if (typeof given !== 'object') {
+  if (given === null || typeof given !== 'object') {
     throw new SessError('INVALID_OPTION', 'cookie: expected an object');
   }
+  checkOptionKeys(given, {
+    path: 'cookie',
+    known: COOKIE_OPTION_NAMES,
+    instead: COOKIE_OPTIONS_INSTEAD,
+  });
   const cookie: ResolvedCookieOptions = {
     name: given.name ?? 'sess',
     path: given.path ?? '/',
@@ -188,4 +199,32 @@ export function resolveHttpOptions(options: HttpSessionOptions): ResolvedHttpOpt
     cacheControl,
     onUnavailable,
   };
+}
+
+/**
+ * `store` as a `SessionStore`. A store of express-session or koa-session (connect-redis, ...)
+ * has `get`/`set`/`destroy` instead, and is named as such: it cannot hold sess sessions.
+ */
+function checkStore(store: unknown): SessionStore {
+  const candidate = store as Partial<Record<'load' | 'commit' | 'new' | 'get' | 'set', unknown>>;
+  if (
+    candidate !== null &&
+    typeof candidate === 'object' &&
+    typeof candidate.load === 'function' &&
+    typeof candidate.commit === 'function' &&
+    typeof candidate.new === 'function'
+  ) {
+    return store as SessionStore;
+  }
+  const foreign =
+    candidate !== null &&
+    typeof candidate === 'object' &&
+    typeof candidate.get === 'function' &&
+    typeof candidate.set === 'function';
+  throw new SessError(
+    'INVALID_OPTION',
+    foreign
+      ? 'store: this looks like an express-session or koa-session store (connect-redis, ...), which cannot hold sess sessions; use `createSessionStore({ port })`, with `port: await createNodeRedisPort({ client })` from @sess/node-redis'
+      : 'store: expected a SessionStore, from `createSessionStore({ port })`',
+  );
 }

@@ -27,6 +27,10 @@ export {
   STORE_OPERATIONS,
   type StoreOperation,
 } from './observer.js';
+// For the sibling @sess/* packages: how their options objects are checked, with the same
+// messages as the core's (unknown keys named with a suggestion, numbers with unit and default)
+export { checkOptionKeys, type OptionKeys, optionNames } from './option-keys.js';
+export { checkInteger, type IntegerOption } from './option-numbers.js';
 export type {
   CallOptions,
   CommandCall,

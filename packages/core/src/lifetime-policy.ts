@@ -1,4 +1,5 @@
 import { SessError } from './errors.js';
+import { checkOptionKeys, optionNames } from './option-keys.js';
 
 /**
  * A named lifetime for sessions: "remember me" for 30 days, a browser-session cookie and half
@@ -27,6 +28,12 @@ export const DEFAULT_LIFETIME = 'default';
 export type ResolvedLifetimes = ReadonlyMap<string, Readonly<LifetimePolicy>>;
 
 const NAME = /^[A-Za-z0-9_-]{1,32}$/;
+
+const POLICY_NAMES = optionNames<LifetimePolicy>({
+  idleTimeout: true,
+  absoluteTimeout: true,
+  cookie: true,
+});
 
 /** The policies by name, `default` included, checked. */
 export function resolveLifetimes(
@@ -62,6 +69,7 @@ export function resolveLifetimes(
         `lifetimes.${name}: expected { idleTimeout, absoluteTimeout, cookie? }`,
       );
     }
+    checkOptionKeys(policy, { path: `lifetimes.${name}`, known: POLICY_NAMES });
     for (const key of ['idleTimeout', 'absoluteTimeout'] as const) {
       const value = policy[key];
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {

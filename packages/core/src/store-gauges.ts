@@ -1,5 +1,7 @@
 import { toSessError, withDeadline } from './deadline.js';
 import { SessError } from './errors.js';
+import { checkOptionKeys, optionNames } from './option-keys.js';
+import { defaultNote } from './option-numbers.js';
 import type { CommandCall, PortCall, RedisReply } from './redis-port.js';
 import type { SessionStore } from './session-store.js';
 
@@ -115,6 +117,9 @@ export interface StoreGaugesOptions {
   maxAge?: number;
 }
 
+const STORE_GAUGES_OPTION_NAMES = optionNames<StoreGaugesOptions>({ maxAge: true });
+const DEFAULT_MAX_AGE = 5_000;
+
 /**
  * The figures of a store that are read from Redis on demand (active sessions, cleanup lag, the
  * event stream and its consumer groups), each reading reused for `maxAge`. Concurrent asks
@@ -127,9 +132,16 @@ export class StoreGauges {
   readonly #eventStream: () => Promise<EventStreamFigures>;
 
   constructor(store: SessionStore, options: StoreGaugesOptions = {}) {
-    const maxAge = options.maxAge ?? 5_000;
+    if (options === null || typeof options !== 'object') {
+      throw new SessError('INVALID_OPTION', 'options: expected { maxAge? }');
+    }
+    checkOptionKeys(options, { known: STORE_GAUGES_OPTION_NAMES });
+    const maxAge = options.maxAge ?? DEFAULT_MAX_AGE;
     if (typeof maxAge !== 'number' || !Number.isFinite(maxAge) || maxAge < 0) {
-      throw new SessError('INVALID_OPTION', 'maxAge: expected a number of ms, 0 or more');
+      throw new SessError(
+        'INVALID_OPTION',
+        `maxAge: expected a number of milliseconds, 0 or more; got ${String(maxAge)}${defaultNote({ unit: 'ms', default: DEFAULT_MAX_AGE })}`,
+      );
     }
     this.store = store;
     this.#maxAge = maxAge;

@@ -1,10 +1,16 @@
 import {
+  CLEANER_OPTION_NAMES,
   type CleanerOptions,
   type ResolvedCleanerOptions,
   resolveCleanerOptions,
 } from './cleaner-options.js';
 import { SessError } from './errors.js';
-import type { EventStreamOptions, ResolvedEventStream } from './event-stream-options.js';
+import {
+  EVENT_STREAM_OPTION_NAMES,
+  type EventStreamOptions,
+  type ResolvedEventStream,
+} from './event-stream-options.js';
+import { STORE_OPTION_NAMES, STORE_OPTIONS_INSTEAD } from './foreign-option-names.js';
 import {
   assertLifetime,
   DEFAULT_LIFETIME,
@@ -13,6 +19,8 @@ import {
   resolveLifetimes,
 } from './lifetime-policy.js';
 import type { SessionObserver } from './observer.js';
+import { checkOptionKeys, optionNames } from './option-keys.js';
+import { checkInteger, checkShorter, type RelatedOption } from './option-numbers.js';
 import type { RedisPort } from './redis-port.js';
 import { jsonSerializer, type Serializer } from './serializer.js';
 
@@ -118,8 +126,8 @@ export interface SessionStoreOptions {
    */
   maxSessionBytes?: number;
   /**
-   * Most attributes one session may hold. A write past it fails with `TOO_LARGE` before any
-   * Redis call.
+   * The most attributes one session may hold (1 to 100_000), enforced with `TOO_LARGE` before
+   * any Redis call.
    * @default 1_000
    */
   maxAttributes?: number;
@@ -189,37 +197,84 @@ export type ResolvedStoreOptions = Required<
   observer: SessionObserver | undefined;
 };
 
+/** The defaults of the numeric options, for resolving them and for the messages about them. */
+const DEFAULTS = {
+  buckets: 16,
+  idleTimeout: 1_800_000,
+  absoluteTimeout: 86_400_000,
+  touchInterval: 60_000,
+  grace: 600_000,
+  operationTimeout: 1_000,
+  maxAttributeBytes: 65_536,
+  maxSessionBytes: 262_144,
+  maxAttributes: 1_000,
+  maxLength: 100_000,
+} as const;
+
+const WAIT_FOR_REPLICAS_NAMES = optionNames<WaitForReplicasOptions>({
+  replicas: true,
+  timeoutMs: true,
+  onShortfall: true,
+});
+
+/** Options of the nested objects given at the top level: where they belong. */
+const NESTED_INSTEAD: Readonly<Record<string, string>> = Object.fromEntries(
+  (
+    [
+      ['cleaner', CLEANER_OPTION_NAMES],
+      ['eventStream', EVENT_STREAM_OPTION_NAMES],
+      ['waitForReplicas', WAIT_FOR_REPLICAS_NAMES],
+    ] as const
+  ).flatMap(([parent, names]) =>
+    names.map((name) => [name, `an option of \`${parent}\`: \`${parent}: { ${name} }\``]),
+  ),
+);
+
 export function resolveStoreOptions(options: SessionStoreOptions): ResolvedStoreOptions {
   if (options === null || typeof options !== 'object') {
     throw new SessError('INVALID_OPTION', 'options: expected an object with at least `port`');
   }
+  checkOptionKeys(options, {
+    known: STORE_OPTION_NAMES,
+    instead: { ...NESTED_INSTEAD, ...STORE_OPTIONS_INSTEAD },
+  });
   const port = options.port;
   if (!port || typeof port.send !== 'function' || typeof port.batch !== 'function') {
-    throw new SessError('INVALID_OPTION', 'port: expected a RedisPort');
+    throw new SessError(
+      'INVALID_OPTION',
+      'port: expected a RedisPort, e.g. `await createNodeRedisPort({ url })` from @sess/node-redis or `createMemoryPort()`',
+    );
+  }
+  const eventStream = options.eventStream;
+  if (eventStream !== undefined && eventStream !== false) {
+    if (eventStream === null || typeof eventStream !== 'object') {
+      throw new SessError('INVALID_OPTION', 'eventStream: expected false or an options object');
+    }
+    checkOptionKeys(eventStream, { path: 'eventStream', known: EVENT_STREAM_OPTION_NAMES });
   }
   const resolved: ResolvedStoreOptions = {
     port,
     prefix: options.prefix ?? 'sess',
-    buckets: options.buckets ?? 16,
-    idleTimeout: options.idleTimeout ?? 1_800_000,
-    absoluteTimeout: options.absoluteTimeout ?? 86_400_000,
+    buckets: options.buckets ?? DEFAULTS.buckets,
+    idleTimeout: options.idleTimeout ?? DEFAULTS.idleTimeout,
+    absoluteTimeout: options.absoluteTimeout ?? DEFAULTS.absoluteTimeout,
     lifetimes: new Map(),
     anonymousLifetime: options.anonymousLifetime ?? DEFAULT_LIFETIME,
-    touchInterval: options.touchInterval ?? 60_000,
-    grace: options.grace ?? 600_000,
-    operationTimeout: options.operationTimeout ?? 1_000,
+    touchInterval: options.touchInterval ?? DEFAULTS.touchInterval,
+    grace: options.grace ?? DEFAULTS.grace,
+    operationTimeout: options.operationTimeout ?? DEFAULTS.operationTimeout,
     serializer: options.serializer ?? jsonSerializer,
-    maxAttributeBytes: options.maxAttributeBytes ?? 65_536,
-    maxSessionBytes: options.maxSessionBytes ?? 262_144,
-    maxAttributes: options.maxAttributes ?? 1_000,
+    maxAttributeBytes: options.maxAttributeBytes ?? DEFAULTS.maxAttributeBytes,
+    maxSessionBytes: options.maxSessionBytes ?? DEFAULTS.maxSessionBytes,
+    maxAttributes: options.maxAttributes ?? DEFAULTS.maxAttributes,
     maxSessionsPerPrincipal: options.maxSessionsPerPrincipal,
     onLimit: options.onLimit ?? 'evict-oldest',
     eventStream:
-      options.eventStream === false
+      eventStream === false
         ? false
         : {
-            maxLength: options.eventStream?.maxLength ?? 100_000,
-            anonymousCreated: options.eventStream?.anonymousCreated ?? false,
+            maxLength: eventStream?.maxLength ?? DEFAULTS.maxLength,
+            anonymousCreated: eventStream?.anonymousCreated ?? false,
           },
     cleaner: resolveCleanerOptions(options.cleaner),
     now: options.now ?? Date.now,
@@ -229,38 +284,75 @@ export function resolveStoreOptions(options: SessionStoreOptions): ResolvedStore
   if (typeof resolved.prefix !== 'string' || !/^[A-Za-z0-9_.:-]{1,64}$/.test(resolved.prefix)) {
     throw new SessError('INVALID_OPTION', 'prefix: 1 to 64 characters of [A-Za-z0-9_.:-]');
   }
-  positiveInteger('buckets', resolved.buckets, 1024);
-  positiveInteger('idleTimeout', resolved.idleTimeout);
-  positiveInteger('absoluteTimeout', resolved.absoluteTimeout);
-  positiveInteger('touchInterval', resolved.touchInterval);
-  positiveInteger('grace', resolved.grace);
-  positiveInteger('operationTimeout', resolved.operationTimeout);
-  positiveInteger('maxAttributeBytes', resolved.maxAttributeBytes);
-  positiveInteger('maxSessionBytes', resolved.maxSessionBytes);
-  positiveInteger('maxAttributes', resolved.maxAttributes, 100_000);
+  checkInteger(
+    { name: 'buckets', unit: 'buckets', min: 1, max: 1024, default: DEFAULTS.buckets },
+    resolved.buckets,
+  );
+  for (const name of [
+    'idleTimeout',
+    'absoluteTimeout',
+    'touchInterval',
+    'grace',
+    'operationTimeout',
+  ] as const) {
+    checkInteger({ name, unit: 'ms', min: 1, default: DEFAULTS[name] }, resolved[name]);
+  }
+  for (const name of ['maxAttributeBytes', 'maxSessionBytes'] as const) {
+    checkInteger({ name, unit: 'bytes', min: 1, default: DEFAULTS[name] }, resolved[name]);
+  }
+  checkInteger(
+    {
+      name: 'maxAttributes',
+      unit: 'attributes',
+      min: 1,
+      max: 100_000,
+      default: DEFAULTS.maxAttributes,
+    },
+    resolved.maxAttributes,
+  );
   if (resolved.maxSessionsPerPrincipal !== undefined) {
-    positiveInteger('maxSessionsPerPrincipal', resolved.maxSessionsPerPrincipal);
+    checkInteger(
+      { name: 'maxSessionsPerPrincipal', unit: 'sessions', min: 1 },
+      resolved.maxSessionsPerPrincipal,
+    );
   }
   if (resolved.eventStream) {
-    positiveInteger('eventStream.maxLength', resolved.eventStream.maxLength);
+    checkInteger(
+      { name: 'eventStream.maxLength', unit: 'entries', min: 1, default: DEFAULTS.maxLength },
+      resolved.eventStream.maxLength,
+    );
     if (typeof resolved.eventStream.anonymousCreated !== 'boolean') {
       throw new SessError('INVALID_OPTION', 'eventStream.anonymousCreated: expected a boolean');
     }
   }
+  checkShorter(
+    related('touchInterval', resolved, options, true),
+    related('idleTimeout', resolved, options, false),
+    'a touch extends the expiry at most once per touchInterval, so it must come before the session is idle for idleTimeout',
+  );
   const wait = resolved.waitForReplicas;
   if (wait !== undefined) {
     if (wait === null || typeof wait !== 'object') {
       throw new SessError('INVALID_OPTION', 'waitForReplicas: expected { replicas, timeoutMs }');
     }
-    positiveInteger('waitForReplicas.replicas', wait.replicas);
+    checkOptionKeys(wait, { path: 'waitForReplicas', known: WAIT_FOR_REPLICAS_NAMES });
+    checkInteger({ name: 'waitForReplicas.replicas', unit: 'replicas', min: 1 }, wait.replicas);
     // WAIT 0 would wait forever; the store's deadline must leave room for the writes.
-    positiveInteger('waitForReplicas.timeoutMs', wait.timeoutMs, resolved.operationTimeout - 1);
+    checkInteger({ name: 'waitForReplicas.timeoutMs', unit: 'ms', min: 1 }, wait.timeoutMs);
+    checkShorter(
+      {
+        name: 'waitForReplicas.timeoutMs',
+        value: wait.timeoutMs,
+        given: true,
+        default: undefined,
+        growing: true,
+      },
+      related('operationTimeout', resolved, options, false),
+      'the wait runs within the deadline of the operation, which must leave room for its writes',
+    );
     if (wait.onShortfall !== undefined && typeof wait.onShortfall !== 'function') {
       throw new SessError('INVALID_OPTION', 'waitForReplicas.onShortfall: expected a function');
     }
-  }
-  if (resolved.touchInterval >= resolved.idleTimeout) {
-    throw new SessError('INVALID_OPTION', 'touchInterval: must be smaller than idleTimeout');
   }
   resolved.lifetimes = resolveLifetimes(options.lifetimes, resolved);
   for (const [name, policy] of resolved.lifetimes) {
@@ -296,8 +388,17 @@ export function resolveStoreOptions(options: SessionStoreOptions): ResolvedStore
   return resolved;
 }
 
-function positiveInteger(name: string, value: unknown, max = Number.MAX_SAFE_INTEGER): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
-    throw new SessError('INVALID_OPTION', `${name}: expected an integer from 1 to ${max}`);
-  }
+function related(
+  name: 'touchInterval' | 'idleTimeout' | 'operationTimeout',
+  resolved: ResolvedStoreOptions,
+  given: SessionStoreOptions,
+  growing: boolean,
+): RelatedOption {
+  return {
+    name,
+    value: resolved[name],
+    given: given[name] !== undefined,
+    default: DEFAULTS[name],
+    growing,
+  };
 }

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { SessError } from './errors.js';
+import { checkOptionKeys, optionNames } from './option-keys.js';
+import { checkInteger } from './option-numbers.js';
 import type { SessionEvent, SessionEventType } from './session-events.js';
 
 /** Where an event came from. */
@@ -143,6 +145,51 @@ const EVENT_TYPES: readonly SessionEventType[] = [
   'expired',
 ];
 
+const BROADCAST_OPTION_NAMES = optionNames<BroadcastSubscribeOptions>({
+  mode: true,
+  handler: true,
+  types: true,
+  count: true,
+  block: true,
+  retryDelay: true,
+  closeTimeout: true,
+  onError: true,
+});
+
+const GROUP_OPTION_NAMES = optionNames<GroupSubscribeOptions>({
+  mode: true,
+  handler: true,
+  types: true,
+  count: true,
+  block: true,
+  retryDelay: true,
+  closeTimeout: true,
+  onError: true,
+  group: true,
+  consumer: true,
+  claimIdle: true,
+  maxDeliveries: true,
+  onDeadLetter: true,
+  from: true,
+});
+
+/** In broadcast mode, the options only a consumer group has. */
+const GROUP_ONLY: Readonly<Record<string, string>> = Object.fromEntries(
+  GROUP_OPTION_NAMES.filter((name) => !BROADCAST_OPTION_NAMES.includes(name)).map((name) => [
+    name,
+    "only with `mode: 'group'`: a broadcast subscriber gets every event, with no group to share them",
+  ]),
+);
+
+const DEFAULTS = {
+  count: 100,
+  block: 30_000,
+  retryDelay: 1_000,
+  closeTimeout: 5_000,
+  claimIdle: 60_000,
+  maxDeliveries: 5,
+} as const;
+
 export function resolveSubscribeOptions(options: SubscribeOptions): ResolvedSubscribeOptions {
   if (options === null || typeof options !== 'object') {
     throw new SessError(
@@ -153,6 +200,12 @@ export function resolveSubscribeOptions(options: SubscribeOptions): ResolvedSubs
   if (options.mode !== 'group' && options.mode !== 'broadcast') {
     throw new SessError('INVALID_OPTION', "mode: 'group' or 'broadcast'");
   }
+  checkOptionKeys(
+    options,
+    options.mode === 'group'
+      ? { known: GROUP_OPTION_NAMES }
+      : { known: BROADCAST_OPTION_NAMES, instead: GROUP_ONLY },
+  );
   if (typeof options.handler !== 'function') {
     throw new SessError('INVALID_OPTION', 'handler: expected a function (event, delivery) => ...');
   }
@@ -171,24 +224,40 @@ export function resolveSubscribeOptions(options: SubscribeOptions): ResolvedSubs
     mode: options.mode,
     handler: options.handler,
     types: types === undefined ? undefined : new Set(types),
-    count: options.count ?? 100,
-    block: options.block ?? 30_000,
-    retryDelay: options.retryDelay ?? 1_000,
-    closeTimeout: options.closeTimeout ?? 5_000,
+    count: options.count ?? DEFAULTS.count,
+    block: options.block ?? DEFAULTS.block,
+    retryDelay: options.retryDelay ?? DEFAULTS.retryDelay,
+    closeTimeout: options.closeTimeout ?? DEFAULTS.closeTimeout,
     onError: options.onError ?? (() => undefined),
     group: group?.group ?? '',
     consumer: group?.consumer ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
-    claimIdle: group?.claimIdle ?? 60_000,
-    maxDeliveries: group?.maxDeliveries ?? 5,
+    claimIdle: group?.claimIdle ?? DEFAULTS.claimIdle,
+    maxDeliveries: group?.maxDeliveries ?? DEFAULTS.maxDeliveries,
     onDeadLetter: group?.onDeadLetter ?? (() => undefined),
     from: group?.from ?? 'new',
   };
-  integerIn('count', resolved.count, 1, 10_000);
-  integerIn('block', resolved.block, 1, 3_600_000);
-  integerIn('retryDelay', resolved.retryDelay, 1, 3_600_000);
-  integerIn('closeTimeout', resolved.closeTimeout, 0, 3_600_000);
-  integerIn('claimIdle', resolved.claimIdle, 1, 86_400_000);
-  integerIn('maxDeliveries', resolved.maxDeliveries, 1, 1_000);
+  checkInteger(
+    { name: 'count', unit: 'entries', min: 1, max: 10_000, default: DEFAULTS.count },
+    resolved.count,
+  );
+  for (const [name, min, max] of [
+    ['block', 1, 3_600_000],
+    ['retryDelay', 1, 3_600_000],
+    ['closeTimeout', 0, 3_600_000],
+    ['claimIdle', 1, 86_400_000],
+  ] as const) {
+    checkInteger({ name, unit: 'ms', min, max, default: DEFAULTS[name] }, resolved[name]);
+  }
+  checkInteger(
+    {
+      name: 'maxDeliveries',
+      unit: 'deliveries',
+      min: 1,
+      max: 1_000,
+      default: DEFAULTS.maxDeliveries,
+    },
+    resolved.maxDeliveries,
+  );
   if (typeof resolved.onError !== 'function') {
     throw new SessError('INVALID_OPTION', 'onError: expected a function');
   }
@@ -204,11 +273,5 @@ export function resolveSubscribeOptions(options: SubscribeOptions): ResolvedSubs
 function name(option: string, value: unknown): void {
   if (typeof value !== 'string' || value.length === 0 || value.length > 200) {
     throw new SessError('INVALID_OPTION', `${option}: expected a string of 1 to 200 characters`);
-  }
-}
-
-function integerIn(option: string, value: unknown, min: number, max: number): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new SessError('INVALID_OPTION', `${option}: expected an integer from ${min} to ${max}`);
   }
 }

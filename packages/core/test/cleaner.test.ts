@@ -270,6 +270,34 @@ describe('cleaner options', () => {
     );
   });
 
+  function messageOf(cleaner: Record<string, unknown>): string {
+    try {
+      new SessionStore({ port, cleaner } as never);
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'INVALID_OPTION' });
+      return (error as Error).message;
+    }
+    throw new Error('no error');
+  }
+
+  it('blames the lease option that was set, not one left at its default', () => {
+    expect(messageOf({ leaseTtl: 5_000 })).toMatch(
+      /^cleaner\.leaseTtl: 5000 ms is too short: the lease must outlast 1\.2 × interval \+ tickBudget \(7000 ms, from cleaner\.interval \(5000 ms, its default\) and cleaner\.tickBudget \(1000 ms, its default\)\).*\(default 30000 ms, 30 seconds\)$/,
+    );
+    expect(messageOf({ interval: 30_000 })).toMatch(
+      /^cleaner\.interval: 30000 ms is too long for cleaner\.leaseTtl \(30000 ms, its default\).*\(default 5000 ms, 5 seconds\)$/,
+    );
+    expect(messageOf({ interval: 5, leaseTtl: 30 })).toMatch(
+      /^cleaner\.interval: expected a whole number of milliseconds, 10 to 86400000; got 5/,
+    );
+    expect(messageOf({ interval: 2_000, leaseTtl: 2_000 })).toMatch(
+      /^cleaner\.leaseTtl: 2000 ms is too short/,
+    );
+    expect(messageOf({ interval: 1_000, tickBudget: 2_000 })).toMatch(
+      /^cleaner\.tickBudget: 2000 ms is longer than cleaner\.interval \(1000 ms, also set\)/,
+    );
+  });
+
   it('is on by default and off with false', async () => {
     const on = new SessionStore({ port });
     const off = new SessionStore({ port, cleaner: false });

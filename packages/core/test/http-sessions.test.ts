@@ -81,6 +81,9 @@ beforeEach(() => {
   port = new CountingPort();
 });
 
+const OLD = 'the old secret, 32 characters or more';
+const NEW = 'the new secret, 32 characters or more';
+
 describe('HttpSessions: what a request costs and which cookie it sends', () => {
   it('no cookie, no write: no Redis call, no Set-Cookie, an anonymous session', async () => {
     const http = sessions();
@@ -368,15 +371,15 @@ describe('sign-in, sign-out, revocation', () => {
   });
 
   it('a cookie signed with an older secret is accepted and re-signed', async () => {
-    const before = sessions({ secrets: 'old' });
+    const before = sessions({ secrets: OLD });
     const { cookie } = await created(before);
-    const after = new HttpSessions({ store, secrets: ['new', 'old'] });
+    const after = new HttpSessions({ store, secrets: [NEW, OLD] });
     const scope = await after.open({ cookie });
     expect(scope.session.counter).toBe(1);
     // Re-signing needs no Redis call: the outcome is there at once.
     const resigned = cookieFrom(scope.commitAtOnce()!);
     expect(resigned).not.toBe(cookie);
-    const onlyNew = new HttpSessions({ store, secrets: 'new' });
+    const onlyNew = new HttpSessions({ store, secrets: NEW });
     expect((await onlyNew.open({ cookie: resigned })).session.counter).toBe(1);
     expect((await onlyNew.open({ cookie })).session.counter).toBeUndefined();
   });

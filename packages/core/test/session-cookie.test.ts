@@ -7,6 +7,8 @@ import { newSessionId } from '../src/session-id.js';
 import type { SessionStore } from '../src/session-store.js';
 
 const store = { load() {}, commit() {}, new() {} } as unknown as SessionStore;
+const A = 'secret A, of 32 characters or more';
+const B = 'secret B, of 32 characters or more';
 
 function cookie(options: Omit<HttpSessionOptions, 'store'> = {}): SessionCookie {
   const resolved = resolveHttpOptions({ store, ...options });
@@ -47,10 +49,10 @@ describe('SessionCookie', () => {
       id: undefined,
       stale: false,
     });
-    const signed = cookie({ secrets: ['a'] });
-    const value = new CookieSigner(['a']).sign(id);
+    const signed = cookie({ secrets: [A] });
+    const value = new CookieSigner([A]).sign(id);
     expect(signed.read(`__Host-sess=${value}`, true).id).toBe(id);
-    expect(cookie({ secrets: ['b', 'a'] }).read(`sess=${value}`, false)).toEqual({
+    expect(cookie({ secrets: [B, A] }).read(`sess=${value}`, false)).toEqual({
       present: true,
       id,
       stale: true,
@@ -58,8 +60,8 @@ describe('SessionCookie', () => {
   });
 
   it('treats junk as present but invalid, without throwing', () => {
-    const signed = cookie({ secrets: ['a'] });
-    const value = new CookieSigner(['a']).sign(id);
+    const signed = cookie({ secrets: [A] });
+    const value = new CookieSigner([A]).sign(id);
     const junk = [
       '',
       'sess',
@@ -72,7 +74,7 @@ describe('SessionCookie', () => {
       `sess=%${id}`,
       `sess=${id}`, // unsigned where signatures are required
       `sess=${value.slice(0, -2)}`,
-      `sess=${new CookieSigner(['other']).sign(id)}`,
+      `sess=${new CookieSigner(['another secret, 32 characters or more']).sign(id)}`,
       'sess=%E0%A4%A',
     ];
     for (const header of junk) {
@@ -82,8 +84,8 @@ describe('SessionCookie', () => {
   });
 
   it('reads as before once its cache of accepted values is full; forgeries never enter it', () => {
-    const signed = cookie({ secrets: ['a'] });
-    const signer = new CookieSigner(['a']);
+    const signed = cookie({ secrets: [A] });
+    const signer = new CookieSigner([A]);
     const ids = Array.from({ length: 5_000 }, () => newSessionId());
     for (const each of ids) expect(signed.read(`sess=${signer.sign(each)}`, false).id).toBe(each);
     // Evicted and still cached values alike.
@@ -92,7 +94,7 @@ describe('SessionCookie', () => {
     expect(signed.read(forged, false)).toEqual({ present: true, id: undefined, stale: false });
     expect(signed.read(forged, false)).toEqual({ present: true, id: undefined, stale: false });
     // A value signed with an older secret stays stale when it comes again.
-    const rotated = cookie({ secrets: ['b', 'a'] });
+    const rotated = cookie({ secrets: [B, A] });
     for (let i = 0; i < 2; i++) {
       expect(rotated.read(`sess=${signer.sign(id)}`, false)).toEqual({
         present: true,

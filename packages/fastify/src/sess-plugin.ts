@@ -28,8 +28,23 @@ export type FastifySessOptions = HttpSessionOptions | HttpSessions;
 const SCOPE = Symbol('sess.scope');
 type ScopedRequest = FastifyRequest & { [SCOPE]: SessionScope | null };
 
+/**
+ * Options Fastify itself reads from every plugin's options (`register(plugin, { prefix })`);
+ * they reach the plugin too, and are not the sessions' to check.
+ */
+const FASTIFY_REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers'];
+
+function sessionsOf(options: FastifySessOptions): HttpSessions {
+  if (options instanceof HttpSessions) return options;
+  if (options === null || typeof options !== 'object') return new HttpSessions(options);
+  const own = Object.fromEntries(
+    Object.entries(options).filter(([key]) => !FASTIFY_REGISTER_OPTIONS.includes(key)),
+  );
+  return new HttpSessions(own as HttpSessionOptions);
+}
+
 const plugin: FastifyPluginAsync<FastifySessOptions> = async (app, options) => {
-  const sessions = HttpSessions.from(options);
+  const sessions = sessionsOf(options);
   // Declared up front so every request object has the same shape.
   app.decorateRequest('session', null as unknown as Session);
   app.decorateRequest(SCOPE as unknown as string, null);

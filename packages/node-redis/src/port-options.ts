@@ -1,5 +1,5 @@
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
-import { SessError } from '@sess/core';
+import { checkInteger, checkOptionKeys, optionNames, SessError } from '@sess/core';
 import type { AnyRedisClientOptions } from 'redis';
 import { clientKind } from './client-kind.js';
 import { rateLimitedWarning } from './default-error-hook.js';
@@ -188,9 +188,104 @@ const RESERVED_SOCKET_OPTIONS = {
   reconnectStrategy: 'reconnect',
 };
 
+const PORT_OPTION_NAMES = optionNames<NodeRedisPortOptions>({
+  client: true,
+  url: true,
+  sentinel: true,
+  cluster: true,
+  clientOptions: true,
+  onError: true,
+  connectTimeout: true,
+  reconnect: true,
+  maxQueueLength: true,
+});
+
+const SENTINEL_OPTION_NAMES = optionNames<NodeRedisSentinelOptions>({
+  name: true,
+  nodes: true,
+  username: true,
+  password: true,
+  sentinelUsername: true,
+  sentinelPassword: true,
+  tls: true,
+});
+
+const CLUSTER_OPTION_NAMES = optionNames<NodeRedisClusterOptions>({
+  rootNodes: true,
+  username: true,
+  password: true,
+  tls: true,
+  refreshAfter: true,
+});
+
+const RECONNECT_OPTION_NAMES = optionNames<NodeRedisReconnectOptions>({
+  minDelay: true,
+  maxDelay: true,
+});
+
+const DEFAULTS = {
+  connectTimeout: 5_000,
+  minDelay: 50,
+  maxDelay: 2_000,
+  maxQueueLength: 10_000,
+  refreshAfter: 1_000,
+} as const;
+
+function clientOption(name: string): string {
+  return `a node-redis client option: give it in \`clientOptions: { ${name} }\` (credentials and the database also fit in \`url\`)`;
+}
+
+/** node-redis and ioredis names given where the port takes its own. */
+const PORT_OPTIONS_INSTEAD: Readonly<Record<string, string>> = {
+  host: "use `url: 'redis://host:port'`",
+  port: "use `url: 'redis://host:port'`",
+  username: clientOption('username'),
+  password: clientOption('password'),
+  database: clientOption('database'),
+  db: clientOption('database'),
+  name: clientOption('name'),
+  pingInterval: clientOption('pingInterval'),
+  socket: clientOption('socket'),
+  tls: 'use a `rediss://` url, or `clientOptions: { socket: { tls: true } }`',
+  RESP: 'nothing to set: the port always speaks RESP2',
+  disableOfflineQueue: 'nothing to set: the port fails a call at once while it is not connected',
+  enableOfflineQueue: 'nothing to set: the port fails a call at once while it is not connected',
+  commandsQueueMaxLength: 'use `maxQueueLength`',
+  rootNodes: 'an option of `cluster`: `cluster: { rootNodes }`',
+  sentinelRootNodes: 'use `sentinel: { name, nodes }`',
+  sentinels: 'use `sentinel: { name, nodes }`',
+  retryStrategy: 'use `reconnect: { minDelay, maxDelay }`',
+  reconnectStrategy: 'use `reconnect: { minDelay, maxDelay }`',
+  maxRetriesPerRequest:
+    "nothing to set: a call fails with UNAVAILABLE at the store's deadline (`operationTimeout`) and is not retried",
+  commandTimeout:
+    "the deadline of a call is the store's `operationTimeout`: `createSessionStore({ port, operationTimeout })`",
+  lazyConnect: 'nothing to set: `createNodeRedisPort` connects before it resolves',
+  minDelay: 'an option of `reconnect`: `reconnect: { minDelay }`',
+  maxDelay: 'an option of `reconnect`: `reconnect: { maxDelay }`',
+  refreshAfter: 'an option of `cluster`: `cluster: { rootNodes, refreshAfter }`',
+};
+
+const SENTINEL_OPTIONS_INSTEAD: Readonly<Record<string, string>> = {
+  sentinelRootNodes: 'use `nodes: [{ host, port }, ...]`',
+  sentinels: 'use `nodes: [{ host, port }, ...]`',
+  masterName: 'use `name`',
+  nodeClientOptions:
+    "use `username`, `password` and `tls` here, and the port's `clientOptions` for the rest",
+  sentinelClientOptions: 'use `sentinelUsername`, `sentinelPassword` and `tls` here',
+};
+
+const CLUSTER_OPTIONS_INSTEAD: Readonly<Record<string, string>> = {
+  defaults:
+    "use `username`, `password` and `tls` here, and the port's `clientOptions` for the rest",
+  nodes: 'use `rootNodes`',
+  useReplicas: 'not supported: every call goes to the master of its slot',
+};
+
 export function resolvePortOptions(options: NodeRedisPortOptions | undefined): ResolvedPortOptions {
   const given = options ?? {};
-  if (typeof given !== 'object') invalid('options', 'expected an object');
+  if (given === null || typeof given !== 'object') invalid('options', 'expected an object');
+  checkOptionKeys(given, { known: PORT_OPTION_NAMES, instead: PORT_OPTIONS_INSTEAD });
   const resolved: ResolvedPortOptions = {
     client: given.client,
     url: given.url,
@@ -198,15 +293,15 @@ export function resolvePortOptions(options: NodeRedisPortOptions | undefined): R
     cluster:
       given.cluster === undefined
         ? undefined
-        : { ...given.cluster, refreshAfter: given.cluster.refreshAfter ?? 1_000 },
+        : { ...given.cluster, refreshAfter: given.cluster?.refreshAfter ?? DEFAULTS.refreshAfter },
     clientOptions: given.clientOptions ?? {},
     onError: given.onError ?? rateLimitedWarning(),
-    connectTimeout: given.connectTimeout ?? 5_000,
+    connectTimeout: given.connectTimeout ?? DEFAULTS.connectTimeout,
     reconnect: {
-      minDelay: given.reconnect?.minDelay ?? 50,
-      maxDelay: given.reconnect?.maxDelay ?? 2_000,
+      minDelay: given.reconnect?.minDelay ?? DEFAULTS.minDelay,
+      maxDelay: given.reconnect?.maxDelay ?? DEFAULTS.maxDelay,
     },
-    maxQueueLength: given.maxQueueLength ?? 10_000,
+    maxQueueLength: given.maxQueueLength ?? DEFAULTS.maxQueueLength,
   };
   if (resolved.client !== undefined) validateClient(resolved.client, given);
   const targets = (['url', 'sentinel', 'cluster'] as const).filter(
@@ -222,19 +317,43 @@ export function resolvePortOptions(options: NodeRedisPortOptions | undefined): R
   if (given.cluster !== undefined) validateCluster(given.cluster);
   validateClientOptions(resolved.clientOptions);
   if (typeof resolved.onError !== 'function') invalid('onError', 'expected a function');
-  positiveInteger('connectTimeout', resolved.connectTimeout);
-  if (
-    given.reconnect !== undefined &&
-    (given.reconnect === null || typeof given.reconnect !== 'object')
-  ) {
-    invalid('reconnect', 'expected { minDelay?, maxDelay? }');
+  checkInteger(
+    { name: 'connectTimeout', unit: 'ms', min: 1, default: DEFAULTS.connectTimeout },
+    resolved.connectTimeout,
+  );
+  if (given.reconnect !== undefined) {
+    if (given.reconnect === null || typeof given.reconnect !== 'object') {
+      invalid('reconnect', 'expected { minDelay?, maxDelay? }');
+    }
+    checkOptionKeys(given.reconnect, { path: 'reconnect', known: RECONNECT_OPTION_NAMES });
   }
-  positiveInteger('reconnect.minDelay', resolved.reconnect.minDelay);
-  positiveInteger('reconnect.maxDelay', resolved.reconnect.maxDelay);
-  if (resolved.reconnect.maxDelay < resolved.reconnect.minDelay) {
-    invalid('reconnect.maxDelay', 'must not be smaller than reconnect.minDelay');
+  checkInteger(
+    { name: 'reconnect.minDelay', unit: 'ms', min: 1, default: DEFAULTS.minDelay },
+    resolved.reconnect.minDelay,
+  );
+  checkInteger(
+    { name: 'reconnect.maxDelay', unit: 'ms', min: 1, default: DEFAULTS.maxDelay },
+    resolved.reconnect.maxDelay,
+  );
+  const { minDelay, maxDelay } = resolved.reconnect;
+  if (maxDelay < minDelay) {
+    // Name the delay that was set: with one left at its default, it is the other one.
+    if (given.reconnect?.maxDelay === undefined) {
+      invalid(
+        'reconnect.minDelay',
+        `${minDelay} ms is longer than reconnect.maxDelay (${maxDelay} ms, its default). Times are in milliseconds (default ${DEFAULTS.minDelay} ms)`,
+      );
+    }
+    const other = given.reconnect?.minDelay === undefined ? 'its default' : 'also set';
+    invalid(
+      'reconnect.maxDelay',
+      `${maxDelay} ms is shorter than reconnect.minDelay (${minDelay} ms, ${other}). Times are in milliseconds (default ${DEFAULTS.maxDelay} ms, 2 seconds)`,
+    );
   }
-  positiveInteger('maxQueueLength', resolved.maxQueueLength);
+  checkInteger(
+    { name: 'maxQueueLength', unit: 'commands', min: 1, default: DEFAULTS.maxQueueLength },
+    resolved.maxQueueLength,
+  );
   return resolved;
 }
 
@@ -306,6 +425,11 @@ function validateSentinel(sentinel: NodeRedisSentinelOptions): void {
   if (sentinel === null || typeof sentinel !== 'object') {
     invalid('sentinel', 'expected { name, nodes: [{ host, port }, ...] }');
   }
+  checkOptionKeys(sentinel, {
+    path: 'sentinel',
+    known: SENTINEL_OPTION_NAMES,
+    instead: SENTINEL_OPTIONS_INSTEAD,
+  });
   if (typeof sentinel.name !== 'string' || sentinel.name === '') {
     invalid('sentinel.name', 'expected the master name the Sentinels monitor');
   }
@@ -321,6 +445,11 @@ function validateCluster(cluster: NodeRedisClusterOptions): void {
   if (cluster === null || typeof cluster !== 'object') {
     invalid('cluster', 'expected { rootNodes: [...] }');
   }
+  checkOptionKeys(cluster, {
+    path: 'cluster',
+    known: CLUSTER_OPTION_NAMES,
+    instead: CLUSTER_OPTIONS_INSTEAD,
+  });
   if (!Array.isArray(cluster.rootNodes) || cluster.rootNodes.length === 0) {
     invalid('cluster.rootNodes', 'expected at least one node: a URL, { url } or { host, port }');
   }
@@ -335,8 +464,12 @@ function validateCluster(cluster: NodeRedisClusterOptions): void {
     }
     validateAddress(name, node);
   });
-  if (cluster.refreshAfter !== undefined)
-    positiveInteger('cluster.refreshAfter', cluster.refreshAfter);
+  if (cluster.refreshAfter !== undefined) {
+    checkInteger(
+      { name: 'cluster.refreshAfter', unit: 'ms', min: 1, default: DEFAULTS.refreshAfter },
+      cluster.refreshAfter,
+    );
+  }
 }
 
 function validateAddress(name: string, node: unknown): void {
@@ -377,12 +510,6 @@ function isRedisUrl(url: unknown): url is string {
     return ['redis:', 'rediss:', 'unix:'].includes(new URL(url).protocol);
   } catch {
     return false;
-  }
-}
-
-function positiveInteger(name: string, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    invalid(name, `expected a positive integer, got ${String(value)}`);
   }
 }
 

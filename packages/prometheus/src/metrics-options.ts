@@ -1,4 +1,4 @@
-import { SessError } from '@sess/core';
+import { checkOptionKeys, optionNames, SessError } from '@sess/core';
 import { type Registry, register } from 'prom-client';
 
 export interface SessMetricsOptions {
@@ -47,14 +47,33 @@ const DEFAULT_LATENCY_BUCKETS = [
   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
 ] as const;
 
+const METRICS_OPTION_NAMES = optionNames<SessMetricsOptions>({
+  registry: true,
+  prefix: true,
+  latencyBuckets: true,
+  gauges: true,
+  gaugesMaxAge: true,
+});
+
+/** Names of other prom-client setups, and the store's gauge option given here. */
+const METRICS_OPTIONS_INSTEAD: Readonly<Record<string, string>> = {
+  register: 'use `registry`',
+  buckets: 'use `latencyBuckets` (seconds)',
+  maxAge: 'use `gaugesMaxAge` (ms)',
+  labels: 'not supported: set default labels on the registry, `registry.setDefaultLabels({ ... })`',
+};
+
+const DEFAULT_GAUGES_MAX_AGE = 5_000;
+
 export function resolveMetricsOptions(options: SessMetricsOptions = {}): ResolvedMetricsOptions {
   if (options === null || typeof options !== 'object') invalid('options', 'expected an object');
+  checkOptionKeys(options, { known: METRICS_OPTION_NAMES, instead: METRICS_OPTIONS_INSTEAD });
   const resolved: ResolvedMetricsOptions = {
     registry: options.registry ?? register,
     prefix: options.prefix ?? 'sess_',
     latencyBuckets: options.latencyBuckets ?? DEFAULT_LATENCY_BUCKETS,
     gauges: options.gauges ?? 'always',
-    gaugesMaxAge: options.gaugesMaxAge ?? 5_000,
+    gaugesMaxAge: options.gaugesMaxAge ?? DEFAULT_GAUGES_MAX_AGE,
   };
   const registry = resolved.registry as Partial<Registry> | null;
   if (typeof registry?.registerMetric !== 'function' || typeof registry.metrics !== 'function') {
@@ -79,7 +98,10 @@ export function resolveMetricsOptions(options: SessMetricsOptions = {}): Resolve
   }
   const maxAge = resolved.gaugesMaxAge;
   if (typeof maxAge !== 'number' || !Number.isFinite(maxAge) || maxAge < 0) {
-    invalid('gaugesMaxAge', 'expected a number of ms, 0 or more');
+    invalid(
+      'gaugesMaxAge',
+      `expected a number of milliseconds, 0 or more; got ${String(maxAge)} (default ${DEFAULT_GAUGES_MAX_AGE} ms, 5 seconds)`,
+    );
   }
   return resolved;
 }

@@ -1,3 +1,4 @@
+import { checkOptionKeys, optionNames } from '@sess/core';
 import type { AuditReport } from './command-audit.js';
 import { CommandAudit } from './command-audit.js';
 import { keySlot, SLOT_COUNT } from './key-slot.js';
@@ -48,6 +49,16 @@ export interface StartRedisClusterOptions {
   startTimeout?: number;
 }
 
+const START_REDIS_CLUSTER_OPTION_NAMES = optionNames<StartRedisClusterOptions>({
+  audit: true,
+  masters: true,
+  replicasPerMaster: true,
+  nodeTimeout: true,
+  args: true,
+  redisServerPath: true,
+  startTimeout: true,
+});
+
 /** A Redis Cluster from `startRedisCluster()`. */
 export interface RedisClusterSet {
   /** Every node, masters first (in slot order), then the replicas, as they started. */
@@ -80,6 +91,7 @@ export interface RedisClusterSet {
 export async function startRedisCluster(
   options: StartRedisClusterOptions = {},
 ): Promise<RedisClusterSet> {
+  checkOptionKeys(options, { known: START_REDIS_CLUSTER_OPTION_NAMES });
   const binary = redisServerFor('startRedisCluster()', options.redisServerPath);
   const masterCount = options.masters ?? 3;
   const replicasPerMaster = options.replicasPerMaster ?? 1;

@@ -1,5 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { checkOptionKeys, optionNames } from '@sess/core';
 import { CommandAudit } from './command-audit.js';
 import { startDockerRedis } from './docker-redis.js';
 import { connectEnvRedis } from './env-redis.js';
@@ -42,12 +43,22 @@ export interface StartRedisOptions {
   startTimeout?: number;
 }
 
+const START_REDIS_OPTION_NAMES = optionNames<StartRedisOptions>({
+  args: true,
+  audit: true,
+  env: true,
+  redisServerPath: true,
+  docker: true,
+  startTimeout: true,
+});
+
 /**
  * A Redis for tests. Looks, in order, for: `REDIS_URL` (an existing server), `redis-server`
  * on PATH (spawned on a free loopback port, no persistence), Docker via testcontainers. If
  * none is there, it fails with a message that says how to get one.
  */
 export async function startRedis(options: StartRedisOptions = {}): Promise<RedisServer> {
+  checkOptionKeys(options, { known: START_REDIS_OPTION_NAMES });
   const instance = await findRedis(options);
   if (!options.audit) return new LaunchedRedisServer(instance, undefined);
   try {

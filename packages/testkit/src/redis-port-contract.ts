@@ -1,4 +1,4 @@
-import type { RedisPort } from '@sess/core';
+import { checkOptionKeys, optionNames, type RedisPort } from '@sess/core';
 import { batchContract } from './contract/batch-contract.js';
 import { commandContract } from './contract/command-contract.js';
 import type {
@@ -39,6 +39,15 @@ export interface RedisPortContractOptions {
   timeout?: number;
 }
 
+const CONTRACT_OPTION_NAMES = optionNames<RedisPortContractOptions>({
+  name: true,
+  createPort: true,
+  describe: true,
+  it: true,
+  expect: true,
+  timeout: true,
+});
+
 /**
  * The RedisPort contract: everything sess needs from a port, checked with the exact replies
  * Redis gives (send, script, batch, streams, dedicated connections), then the SessionStore
@@ -51,6 +60,7 @@ export interface RedisPortContractOptions {
  * ```
  */
 export function redisPortContract(options: RedisPortContractOptions): void {
+  checkOptionKeys(options, { known: CONTRACT_OPTION_NAMES });
   const ctx: ContractContext = {
     it: options.it,
     expect: options.expect,

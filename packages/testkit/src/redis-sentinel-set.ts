@@ -1,3 +1,4 @@
+import { checkOptionKeys, optionNames } from '@sess/core';
 import type { AuditReport } from './command-audit.js';
 import { CommandAudit } from './command-audit.js';
 import { redisServerFor } from './redis-launcher.js';
@@ -62,6 +63,19 @@ export interface StartRedisSentinelOptions {
   startTimeout?: number;
 }
 
+const START_REDIS_SENTINEL_OPTION_NAMES = optionNames<StartRedisSentinelOptions>({
+  audit: true,
+  masterName: true,
+  replicas: true,
+  sentinels: true,
+  quorum: true,
+  downAfter: true,
+  failoverTimeout: true,
+  args: true,
+  redisServerPath: true,
+  startTimeout: true,
+});
+
 /** A master, its replicas and the Sentinels that watch them, from `startRedisSentinel()`. */
 export interface RedisSentinelSet {
   /** The name to give a Sentinel client (`createSentinel({ name })`). */
@@ -106,6 +120,7 @@ const HOST = '127.0.0.1';
 export async function startRedisSentinel(
   options: StartRedisSentinelOptions = {},
 ): Promise<RedisSentinelSet> {
+  checkOptionKeys(options, { known: START_REDIS_SENTINEL_OPTION_NAMES });
   const binary = redisServerFor('startRedisSentinel()', options.redisServerPath);
   const masterName = options.masterName ?? 'mymaster';
   const replicaCount = options.replicas ?? 2;

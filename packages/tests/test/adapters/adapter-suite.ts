@@ -19,6 +19,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 // One suite, run over real HTTP against a real redis-server for each framework adapter: the
 // adapters must behave identically, so each test file only says how to build an app.
 
+/** Cookie secrets of 32 characters or more, as sess requires. */
+const CURRENT_SECRET = 'the current secret, 32 characters or more';
+const PREVIOUS_SECRET = 'the previous secret, 32 characters or more';
+const OTHER_SECRET = 'another secret, of 32 characters or more';
+
 /** A route: what the handler does with the session; the returned object is sent as JSON. */
 export type Route = (
   session: Session,
@@ -433,11 +438,11 @@ export function adapterSuite(framework: string, startApp: StartApp): void {
 
     it('malformed, oversized, unsigned, wrongly signed and hostile cookies: anonymous, 0 commands', async () => {
       const sessions = store();
-      const signed = await app({ store: sessions, secrets: 'the current secret' });
+      const signed = await app({ store: sessions, secrets: CURRENT_SECRET });
       const good = cookieOf(await get(signed, '/write?a=1'));
       const value = good.slice('sess='.length);
       const id = value.slice(0, 43);
-      const other = cookieOf(await get(await app({ secrets: 'another secret' }), '/write?a=1'));
+      const other = cookieOf(await get(await app({ secrets: OTHER_SECRET }), '/write?a=1'));
       const hostile = [
         'sess',
         'sess=',
@@ -514,11 +519,11 @@ export function adapterSuite(framework: string, startApp: StartApp): void {
 
     it('secret rotation: a cookie signed with the previous secret works and is re-signed', async () => {
       const sessions = store();
-      const before = await app({ store: sessions, secrets: 'previous secret' });
+      const before = await app({ store: sessions, secrets: PREVIOUS_SECRET });
       const old = cookieOf(await get(before, '/write?a=1'));
       const rotated = await app({
         store: sessions,
-        secrets: ['current secret', 'previous secret'],
+        secrets: [CURRENT_SECRET, PREVIOUS_SECRET],
       });
       port.reset();
       const response = await get(rotated, '/read', old);
@@ -527,13 +532,13 @@ export function adapterSuite(framework: string, startApp: StartApp): void {
       const renewed = cookieOf(response);
       expect(renewed).not.toBe(old);
       expect(renewed.slice(0, 48)).toBe(old.slice(0, 48)); // same id, new signature
-      const after = await app({ store: sessions, secrets: 'current secret' });
+      const after = await app({ store: sessions, secrets: CURRENT_SECRET });
       expect((await json(await get(after, '/read', renewed))).data).toEqual({ a: '1' });
       expect((await json(await get(after, '/read', old))).id).toBeNull();
     });
 
     it('sign-in replaces the id; the old cookie no longer finds a session', async () => {
-      const running = await app({ secrets: 's3cret' });
+      const running = await app({ secrets: CURRENT_SECRET });
       const anonymous = cookieOf(await get(running, '/write?cart=3'));
       const signIn = await get(running, '/sign-in?user=alice', anonymous);
       expect(signIn.status).toBe(200);
