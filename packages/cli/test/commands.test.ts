@@ -13,6 +13,8 @@ import { runSess, runSessHere, runSessHereJson, runSessJson } from './support/ru
 let server: RedisServer;
 let port: NodeRedisPort;
 const stores: SessionStore[] = [];
+const CURRENT_SECRET = 'the current secret, 32 characters or more';
+const OLDER_SECRET = 'the older secret, 32 characters or more';
 
 beforeAll(async () => {
   server = await startRedis({ audit: true });
@@ -146,7 +148,7 @@ describe.concurrent('sess inspect', () => {
   it('takes the session cookie as a browser has it, and checks its signature given the secrets', async () => {
     const { store, cli } = setUp();
     // The cookie an application signs with its secrets, on an HTTPS request (__Host- prefix).
-    const http = createHttpSessions({ store, secrets: ['current-secret', 'older-secret'] });
+    const http = createHttpSessions({ store, secrets: [CURRENT_SECRET, OLDER_SECRET] });
     const scope = await http.open({ secure: true });
     scope.write('theme', 'dark');
     const [setCookie = ''] = (await scope.commit()).setCookie;
@@ -165,15 +167,15 @@ describe.concurrent('sess inspect', () => {
     expect(text.stdout).toMatch(/^theme\s+"dark"$/m);
 
     const value = pair.slice(pair.indexOf('=') + 1);
-    const valid = await runSessHereJson(['inspect', value, '--secret', 'current-secret', ...cli]);
+    const valid = await runSessHereJson(['inspect', value, '--secret', CURRENT_SECRET, ...cli]);
     expect(valid.json).toMatchObject({ id, signature: 'valid', found: true });
     const stale = await runSessHere([
       'inspect',
       value,
       '--secret',
-      'newer-secret',
+      'a newer secret of at least 32 characters',
       '--secret',
-      'current-secret',
+      CURRENT_SECRET,
       ...cli,
     ]);
     expect(stale.stdout).toMatch(/^Cookie\s+signed with an older secret; valid/m);
