@@ -17,9 +17,10 @@ export interface SlotMigration {
   /** Where they go. */
   readonly to: RedisServer;
   /**
-   * Moves keys of every slot from its source to the target (`MIGRATE`): `share` (0 to 1) of
-   * the keys each slot still holds on its source, rounded down, so a slot with a single key
-   * keeps it at 0.5. Resolves to how many keys moved.
+   * Moves keys of the slots from their sources to the target (`MIGRATE`): `share` (0 to 1) of
+   * the keys the sources still hold in them, rounded down, spread evenly (at 0.5, every second
+   * key: half of a slot of ten keys, one of two single-key slots). Resolves to how many keys
+   * moved.
    * @param share default 1: every key
    */
   migrateKeys(share?: number): Promise<number>;
@@ -122,9 +123,10 @@ class OpenMigration implements SlotMigration {
   async migrateKeys(share = 1): Promise<number> {
     this.#assertOpen('migrateKeys()');
     if (!(share >= 0 && share <= 1)) throw new Error(`migrateKeys(): share ${share} is not 0 to 1`);
+    const spread = new Spread(share);
     let moved = 0;
     for (const [source, slots] of this.#sources) {
-      moved += await moveKeys(source, this.to, slots, share);
+      moved += await moveKeys(source, this.to, slots, spread);
     }
     return moved;
   }
@@ -169,7 +171,7 @@ class OpenMigration implements SlotMigration {
         source,
         slots.map((slot) => ['CLUSTER', 'SETSLOT', slot, 'STABLE']),
       );
-      await moveKeys(this.to, source, slots, 1);
+      await moveKeys(this.to, source, slots, new Spread(1));
     }
     await pipelined(
       this.to,
@@ -190,32 +192,50 @@ class OpenMigration implements SlotMigration {
   }
 }
 
+/** Picks `share` of the keys it is shown, rounded down, evenly: at 0.5, every second one. */
+class Spread {
+  readonly #share: number;
+  #seen = 0;
+
+  constructor(share: number) {
+    this.#share = share;
+  }
+
+  /** Whether the next key moves: when it brings the count moved to the next whole step. */
+  takes(): boolean {
+    this.#seen++;
+    return Math.floor(this.#seen * this.#share) > Math.floor((this.#seen - 1) * this.#share);
+  }
+}
+
 /**
- * Moves `share` of the keys `from` holds in each of `slots` to `to`. MIGRATE runs on the node
- * it is sent to whenever the slot is open there (importing or migrating), whoever owns it, so
- * keys go back from a target the same way. Keys gone meanwhile are skipped by Redis (NOKEY).
+ * Moves the keys `spread` picks of those `from` holds in `slots` to `to`. MIGRATE runs on the node it is sent to whenever the slot
+ * is open there (importing or migrating), whoever owns it, so keys go back from a target the
+ * same way. Its keys must share a slot like any multi-key command's: one call per slot and
+ * batch. Keys gone meanwhile are skipped by Redis (NOKEY).
  */
 async function moveKeys(
   from: RedisServer,
   to: RedisServer,
   slots: readonly number[],
-  share: number,
+  spread: Spread,
 ): Promise<number> {
   const listed = await pipelined(
     from,
     slots.map((slot) => ['CLUSTER', 'GETKEYSINSLOT', slot, 1_000_000]),
   );
-  const keys = listed.flatMap((reply) => {
-    const all = Array.isArray(reply) ? reply.map(String) : [];
-    return all.slice(0, share === 1 ? all.length : Math.floor(all.length * share));
-  });
+  let moved = 0;
   const calls: Array<Array<string | number>> = [];
-  for (let i = 0; i < keys.length; i += MIGRATE_BATCH) {
-    const batch = keys.slice(i, i + MIGRATE_BATCH);
-    calls.push(['MIGRATE', to.host, to.port, '', 0, MIGRATE_TIMEOUT_MS, 'KEYS', ...batch]);
+  for (const reply of listed) {
+    const chosen = (Array.isArray(reply) ? reply.map(String) : []).filter(() => spread.takes());
+    moved += chosen.length;
+    for (let i = 0; i < chosen.length; i += MIGRATE_BATCH) {
+      const batch = chosen.slice(i, i + MIGRATE_BATCH);
+      calls.push(['MIGRATE', to.host, to.port, '', 0, MIGRATE_TIMEOUT_MS, 'KEYS', ...batch]);
+    }
   }
   await pipelined(from, calls, MIGRATE_TIMEOUT_MS);
-  return keys.length;
+  return moved;
 }
 
 /** Commands in one write on a connection of their own; rejects on the first error reply. */

@@ -114,6 +114,26 @@ it('abort() brings the moved keys back and closes the slot where it was', async 
   expect(values).toEqual(keys.map((key) => `value of ${key}`));
 }, 30_000);
 
+it('moves slots of several masters at once, half of their keys first', async () => {
+  const owners = new Map<RedisServer, string>();
+  for (let i = 0; owners.size < 3; i++) {
+    const key = `{several-${i}}`;
+    const owner = await cluster.masterFor(key);
+    if (owner !== added && !owners.has(owner)) owners.set(owner, key);
+  }
+  const keys = [...owners.values()];
+  for (const [owner, key] of owners) await call(owner, ['SET', key, key]);
+  const slots = keys.map((key) => keySlot(key));
+  const migration = await cluster.beginSlotMigration(slots, added);
+  expect(migration.slots).toEqual([...slots].sort((a, b) => a - b));
+  expect(await migration.migrateKeys(0.5)).toBe(1);
+  const held = await Promise.all(slots.map((slot) => keysIn(added, slot)));
+  expect(held.reduce((sum, count) => sum + count, 0)).toBe(1);
+  await migration.finish();
+  for (const slot of slots) expect(await cluster.masterFor(slot)).toBe(added);
+  expect(await call(added, ...keys.map((key) => ['GET', key]))).toEqual(keys);
+}, 30_000);
+
 it('refuses a slot the target serves already, or a number that is no slot', async () => {
   const slot = keySlot('{moving}');
   await expect(cluster.beginSlotMigration(slot, added)).rejects.toThrow(
