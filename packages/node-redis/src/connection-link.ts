@@ -5,8 +5,11 @@ import type { NodeRedisAnyClient } from './node-redis-client.js';
 /** Where one call goes: a connection, and the scripts that connection has sent in full. */
 export interface Route {
   readonly scripts: LoadedScripts;
-  /** Hands the command to node-redis now, so calls routed in order are sent in order. */
-  send(args: readonly string[]): Promise<unknown>;
+  /**
+   * Hands the command to node-redis now, so calls routed in order are sent in order. A
+   * redirect is followed (Cluster) until `signal` aborts: nothing is sent after that.
+   */
+  send(args: readonly string[], signal?: AbortSignal): Promise<unknown>;
 }
 
 /**

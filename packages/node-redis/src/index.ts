@@ -9,6 +9,7 @@ export type {
   NodeRedisCommandOptions,
   NodeRedisDuplicateOverrides,
   NodeRedisNodeAddress,
+  NodeRedisNodeAddressMap,
   NodeRedisSentinel,
   NodeRedisSentinelEvent,
 } from './node-redis-client.js';

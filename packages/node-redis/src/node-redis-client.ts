@@ -6,6 +6,12 @@ export interface NodeRedisCommandOptions {
   readonly typeMapping?: Record<never, never>;
   /** Always 0: no timeout of node-redis' own (the core's deadline covers every call). */
   readonly timeout?: number;
+  /**
+   * Ties commands sent one after the other (`ASKING` and the command it is for): when the
+   * connection drops between them, node-redis fails the rest of the chain instead of sending
+   * it alone on the next connection.
+   */
+  readonly chainId?: symbol;
 }
 
 /** What a dedicated connection is opened with. */
@@ -45,6 +51,11 @@ export interface NodeRedisClusterNode {
   readonly port: number;
 }
 
+/** node-redis' `nodeAddressMap` Cluster option: an announced `host:port` to where it is reached. */
+export type NodeRedisNodeAddressMap =
+  | Readonly<Record<string, { readonly host: string; readonly port: number } | undefined>>
+  | ((address: string) => { readonly host: string; readonly port: number } | undefined);
+
 /** Where a Cluster node event comes from. */
 export interface NodeRedisNodeAddress {
   readonly host?: string | undefined;
@@ -69,6 +80,8 @@ export interface NodeRedisCluster {
     | {
         readonly RESP?: RespVersions | undefined;
         readonly defaults?: { readonly socket?: object | undefined } | undefined;
+        /** Where to reach a node Redis announces at an address (`host:port`) not reachable as is. */
+        readonly nodeAddressMap?: NodeRedisNodeAddressMap | undefined;
       }
     | undefined;
   connect(): Promise<unknown>;

@@ -231,7 +231,7 @@ export class NodeRedisPort implements RedisPort {
     args: readonly string[],
     signal: AbortSignal | undefined,
   ): Promise<RedisReply> {
-    return this.#guarded(route.send(args) as Promise<RedisReply>, signal);
+    return this.#guarded(route.send(args, signal) as Promise<RedisReply>, signal);
   }
 
   /**
@@ -245,7 +245,9 @@ export class NodeRedisPort implements RedisPort {
     signal: AbortSignal | undefined,
   ): Promise<Array<RedisReply | Error>> {
     if (commands.length === 0) return [];
-    const replies = Promise.allSettled(commands.map((args, i) => (routes[i] as Route).send(args)));
+    const replies = Promise.allSettled(
+      commands.map((args, i) => (routes[i] as Route).send(args, signal)),
+    );
     const settled = await this.#guarded(replies, signal);
     return settled.map((outcome) => {
       if (outcome.status === 'fulfilled') return outcome.value as RedisReply;

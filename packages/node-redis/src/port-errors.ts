@@ -42,9 +42,11 @@ const TRANSIENT_REPLY = /^(CLUSTERDOWN|TRYAGAIN|LOADING|READONLY|MASTERDOWN) /;
 /**
  * What a failed call rejects with. An error reply stays the plain `Error` node-redis gives
  * (its message is Redis' own; the core reports it as `REDIS_ERROR`), except one that only
- * says "not now" (`CLUSTERDOWN`, `TRYAGAIN`, `LOADING`, `READONLY`, `MASTERDOWN`): like
- * everything else that means no answer came (the client is offline or closed, the socket
- * dropped, a timeout, an abort), it is `UNAVAILABLE`.
+ * says "not now" (`CLUSTERDOWN`, `TRYAGAIN`, `LOADING`, `READONLY`, `MASTERDOWN`), which is
+ * `UNAVAILABLE` with Redis' words in the message. So is an error node-redis raised over a
+ * reply (its `cause`, e.g. too many Cluster redirects): Redis did answer, and the message
+ * says what. Only what means no answer came (the client is offline or closed, the socket
+ * dropped, a timeout, an abort) is "Redis did not answer".
  */
 export function toPortError(error: unknown, signal: AbortSignal | undefined): Error {
   if (isErrorReply(error)) {
@@ -56,5 +58,13 @@ export function toPortError(error: unknown, signal: AbortSignal | undefined): Er
   if (signal?.aborted) return abortedError(signal);
   if (error instanceof SessError) return error;
   const message = error instanceof Error ? error.message : String(error);
+  const reply = error instanceof Error ? error.cause : undefined;
+  if (isErrorReply(reply)) {
+    return new SessError(
+      'UNAVAILABLE',
+      `Redis cannot serve the call now: ${message} (Redis answered: ${reply.message})`,
+      { cause: error },
+    );
+  }
   return new SessError('UNAVAILABLE', `Redis did not answer: ${message}`, { cause: error });
 }

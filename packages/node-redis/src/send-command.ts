@@ -52,3 +52,22 @@ export function sendCommand(client: NodeRedisClient, args: readonly string[]): P
     return Promise.reject(error);
   }
 }
+
+/**
+ * `ASKING`, then `args`, on `client`: the target of an ASK redirect serves a slot it is
+ * importing only to the command right after an `ASKING`. Both are queued in the same tick,
+ * so nothing gets between them on the connection; the chain makes node-redis fail the
+ * command with the connection rather than send it alone on a new one.
+ */
+export function sendAsking(client: NodeRedisClient, args: readonly string[]): Promise<unknown> {
+  const chainId = Symbol('ASK');
+  const options = { ...commandOptionsFor(defaultsOf(client)), chainId };
+  try {
+    // Its failure is the command's: a dropped connection fails both, and ASKING itself
+    // cannot be refused.
+    client.sendCommand(['ASKING'], options).catch(() => {});
+    return client.sendCommand(args, options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}

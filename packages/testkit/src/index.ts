@@ -1,3 +1,4 @@
+export type { SlotMigration } from './cluster-slot-migration.js';
 export {
   type AuditReport,
   commandViolations,

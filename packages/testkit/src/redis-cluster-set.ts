@@ -1,4 +1,9 @@
 import { checkOptionKeys, optionNames } from '@sess/core';
+import {
+  beginSlotMigration,
+  type MigrationCluster,
+  type SlotMigration,
+} from './cluster-slot-migration.js';
 import type { AuditReport } from './command-audit.js';
 import { CommandAudit } from './command-audit.js';
 import { keySlot, SLOT_COUNT } from './key-slot.js';
@@ -61,9 +66,12 @@ const START_REDIS_CLUSTER_OPTION_NAMES = optionNames<StartRedisClusterOptions>({
 
 /** A Redis Cluster from `startRedisCluster()`. */
 export interface RedisClusterSet {
-  /** Every node, masters first (in slot order), then the replicas, as they started. */
+  /**
+   * Every node, masters first (in slot order), then the replicas, as they started, then the
+   * nodes `addMaster()` added.
+   */
   readonly nodes: readonly RedisServer[];
-  /** For `createCluster({ rootNodes })`. */
+  /** For `createCluster({ rootNodes })`: the nodes the cluster started with. */
   readonly rootNodes: ReadonlyArray<{ readonly url: string }>;
   /** The nodes that are masters of slots now (asks a running node). */
   masters(): Promise<RedisServer[]>;
@@ -75,6 +83,21 @@ export interface RedisClusterSet {
    * @param timeout ms, default 30_000
    */
   waitUntilHealthy(timeout?: number): Promise<void>;
+  /**
+   * Starts a node (same arguments as the others, audited like them) and brings it into the
+   * cluster (`CLUSTER MEET`), as `redis-cli --cluster add-node` does: a master that serves no
+   * slot until slots are moved to it (`beginSlotMigration`). Resolves once every running node
+   * knows it, it knows every running node and says the cluster is ok.
+   * @param timeout ms, default 30_000
+   */
+  addMaster(timeout?: number): Promise<RedisServer>;
+  /**
+   * Opens `slots` for a move from their masters to `to` (IMPORTING on `to`, MIGRATING on each
+   * source), as `redis-cli --cluster reshard` does; the returned migration moves the keys
+   * (`migrateKeys`) and ends it (`finish` or `abort`). Sess never sends these admin commands:
+   * they come from the testkit's own connections.
+   */
+  beginSlotMigration(slots: number | readonly number[], to: RedisServer): Promise<SlotMigration>;
   /** The audit of every node (needs `audit: true`). */
   audit(): Promise<AuditReport>;
   /** Stops every node; with `audit: true`, rejects afterwards if the audit found violations. */
@@ -155,9 +178,16 @@ export async function startRedisCluster(
         adminCall(node.endpoint, ['CLUSTER', 'REPLICATE', ids[i % masterCount] as string]),
       ),
     );
+    const settings: ClusterSettings = {
+      binary,
+      args,
+      masterCount,
+      audit: options.audit === true,
+      startTimeout,
+    };
     const cluster = new ClusterSet(
       processes.map((node) => new LaunchedRedisServer(node, undefined)),
-      masterCount,
+      settings,
     );
     await cluster.waitUntilHealthy(left());
     await Promise.all(
@@ -196,7 +226,7 @@ export async function startRedisCluster(
           async (node) => new LaunchedRedisServer(node, await CommandAudit.start(node.endpoint)),
         ),
       ),
-      masterCount,
+      settings,
     );
   } catch (error) {
     await Promise.allSettled(processes.map((node) => node.stop()));
@@ -204,63 +234,121 @@ export async function startRedisCluster(
   }
 }
 
-class ClusterSet implements RedisClusterSet {
-  readonly nodes: readonly RedisServer[];
-  readonly rootNodes: ReadonlyArray<{ readonly url: string }>;
-  readonly #masterCount: number;
+/** How the cluster's nodes were started, for the nodes added later. */
+interface ClusterSettings {
+  readonly binary: string;
+  readonly args: readonly string[];
+  readonly masterCount: number;
+  readonly audit: boolean;
+  readonly startTimeout: number;
+}
 
-  constructor(nodes: readonly RedisServer[], masterCount: number) {
-    this.nodes = nodes;
+class ClusterSet implements RedisClusterSet, MigrationCluster {
+  readonly rootNodes: ReadonlyArray<{ readonly url: string }>;
+  readonly #nodes: RedisServer[];
+  readonly #settings: ClusterSettings;
+
+  constructor(nodes: readonly RedisServer[], settings: ClusterSettings) {
+    this.#nodes = [...nodes];
     this.rootNodes = nodes.map((node) => ({ url: node.url }));
-    this.#masterCount = masterCount;
+    this.#settings = settings;
+  }
+
+  get nodes(): readonly RedisServer[] {
+    return [...this.#nodes];
   }
 
   async masters(): Promise<RedisServer[]> {
-    const owners = await this.#slotOwners();
+    const owners = await this.slotOwners();
     return [...new Set(owners.map((owner) => owner.server))];
   }
 
   async masterFor(key: string | number): Promise<RedisServer> {
     const slot = typeof key === 'number' ? key : keySlot(key);
-    const owner = (await this.#slotOwners()).find(
-      (range) => range.from <= slot && slot <= range.to,
-    );
+    const owner = (await this.slotOwners()).find((range) => range.from <= slot && slot <= range.to);
     if (!owner) throw new Error(`no master serves slot ${slot}`);
     return owner.server;
   }
 
   async waitUntilHealthy(timeout = 30_000): Promise<void> {
     await pollUntil('cluster healthy', timeout, async () => {
-      const running = this.nodes.filter(answers);
+      const running = this.#nodes.filter(answers);
       for (const node of running) {
         const info = infoFields(await adminCall(node, ['CLUSTER', 'INFO']));
         if (info.get('cluster_state') !== 'ok')
           return `port ${node.port}: cluster_state ${info.get('cluster_state')}`;
       }
-      const owners = await this.#slotOwners();
+      const owners = await this.slotOwners();
       const covered = owners.reduce((sum, range) => sum + range.to - range.from + 1, 0);
       if (covered !== SLOT_COUNT) return `${covered} of ${SLOT_COUNT} slots served`;
       const down = owners.find((range) => !answers(range.server));
       if (down) return `slots ${down.from}-${down.to} are served by a stopped or paused node`;
-      if (new Set(owners.map((range) => range.server)).size < this.#masterCount) {
+      if (new Set(owners.map((range) => range.server)).size < this.#settings.masterCount) {
         return 'fewer masters than the cluster started with';
       }
       return true;
     });
   }
 
+  async addMaster(timeout = 30_000): Promise<RedisServer> {
+    const { binary, args, audit } = this.#settings;
+    const deadline = Date.now() + timeout;
+    const left = (): number => Math.max(1_000, deadline - Date.now());
+    const added = await RedisProcess.start({ binary, args, startTimeout: left() });
+    try {
+      const running = this.#nodes.filter(answers);
+      const first = running[0];
+      if (!first) throw new Error('addMaster(): no node of the cluster is running');
+      const ids = await Promise.all(
+        [added.endpoint, ...running].map(async (node) =>
+          String(await adminCall(node, ['CLUSTER', 'MYID'])),
+        ),
+      );
+      await adminCall(first, ['CLUSTER', 'MEET', added.endpoint.host, added.endpoint.port]);
+      await Promise.all(
+        [added.endpoint, ...running].map((node) =>
+          pollUntil(`node on port ${node.port} knows the added master`, left(), async () => {
+            const known = clusterNodes(await adminCall(node, ['CLUSTER', 'NODES']))
+              .filter((entry) => !/handshake|noaddr/.test(entry.flags))
+              .map((entry) => entry.id);
+            const unknown = ids.filter((id) => !known.includes(id)).length;
+            return unknown === 0 || `${unknown} of ${ids.length} nodes unknown to it`;
+          }),
+        ),
+      );
+      // Until it has the slot map from gossip, the node answers CLUSTERDOWN, also to MIGRATE.
+      await pollUntil(`added master on port ${added.endpoint.port} is ok`, left(), async () => {
+        const info = infoFields(await adminCall(added.endpoint, ['CLUSTER', 'INFO']));
+        return info.get('cluster_state') === 'ok' || `cluster_state ${info.get('cluster_state')}`;
+      });
+      const server = new LaunchedRedisServer(
+        added,
+        audit ? await CommandAudit.start(added.endpoint) : undefined,
+      );
+      this.#nodes.push(server);
+      return server;
+    } catch (error) {
+      await added.stop();
+      throw error;
+    }
+  }
+
+  beginSlotMigration(slots: number | readonly number[], to: RedisServer): Promise<SlotMigration> {
+    return beginSlotMigration(this, slots, to);
+  }
+
   audit(): Promise<AuditReport> {
-    return mergedAudit(this.nodes);
+    return mergedAudit(this.#nodes);
   }
 
   stop(): Promise<void> {
-    return stopAll(this.nodes);
+    return stopAll(this.#nodes);
   }
 
   /** `CLUSTER SLOTS` of a running node: each slot range and the node serving it. */
-  async #slotOwners(): Promise<Array<{ from: number; to: number; server: RedisServer }>> {
+  async slotOwners(): Promise<Array<{ from: number; to: number; server: RedisServer }>> {
     let lastError: unknown = new Error('no cluster node is running');
-    for (const node of this.nodes) {
+    for (const node of this.#nodes) {
       if (!answers(node)) continue;
       try {
         const reply = await adminCall(node, ['CLUSTER', 'SLOTS']);
@@ -268,7 +356,7 @@ class ClusterSet implements RedisClusterSet {
         return reply.map((range) => {
           const [from, to, master] = range as RespValue[];
           const port = Number((master as RespValue[])[1]);
-          const server = this.nodes.find((candidate) => candidate.port === port);
+          const server = this.#nodes.find((candidate) => candidate.port === port);
           if (!server) throw new Error(`CLUSTER SLOTS names port ${port}, not in the cluster`);
           return { from: Number(from), to: Number(to), server };
         });
