@@ -1,5 +1,6 @@
 import { SessError } from '@sess/core';
 import { closeClient } from './close-client.js';
+import { clusterStartup } from './cluster-startup.js';
 import { asError, connectWithin } from './connect-within.js';
 import type { ConnectionLink, Route } from './connection-link.js';
 import { LoadedScripts } from './loaded-scripts.js';
@@ -10,6 +11,7 @@ import type {
 } from './node-redis-client.js';
 import { isErrorReply } from './port-errors.js';
 import { COMMAND_OPTIONS, sendCommand } from './send-command.js';
+import type { StartupHints } from './startup-hints.js';
 
 interface NodeConnection {
   readonly scripts: LoadedScripts;
@@ -71,8 +73,8 @@ export class ClusterLink implements ConnectionLink {
     this.#nodes.clear();
   }
 
-  open(timeout: number): Promise<void> {
-    return connectWithin(this.#cluster, timeout);
+  open(timeout: number, hints: StartupHints): Promise<void> {
+    return connectWithin(this.#cluster, timeout, clusterStartup(this.#cluster, hints));
   }
 
   duplicate(): ClusterLink {

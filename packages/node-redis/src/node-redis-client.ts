@@ -33,9 +33,9 @@ export interface NodeRedisClient {
   close(): Promise<void>;
   destroy(): void;
   on(event: 'error', listener: (error: Error) => void): unknown;
-  on(event: 'ready', listener: () => void): unknown;
+  on(event: 'ready' | 'connect', listener: () => void): unknown;
   off(event: 'error', listener: (error: Error) => void): unknown;
-  off(event: 'ready', listener: () => void): unknown;
+  off(event: 'ready' | 'connect', listener: () => void): unknown;
 }
 
 /** A node of a Cluster client's topology (`cluster.masters`, `cluster.replicas`). */
@@ -69,6 +69,9 @@ export interface NodeRedisCluster {
     | {
         readonly RESP?: RespVersions | undefined;
         readonly defaults?: { readonly socket?: object | undefined } | undefined;
+        readonly rootNodes?:
+          | ReadonlyArray<{ readonly url?: string; readonly socket?: object | undefined }>
+          | undefined;
       }
     | undefined;
   connect(): Promise<unknown>;
