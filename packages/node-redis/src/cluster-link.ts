@@ -1,6 +1,7 @@
 import { SessError } from '@sess/core';
 import { closeClient } from './close-client.js';
 import { type ClusterRedirect, redirectOf } from './cluster-redirect.js';
+import { clusterStartup } from './cluster-startup.js';
 import { asError, connectWithin } from './connect-within.js';
 import type { ConnectionLink, Route } from './connection-link.js';
 import { LoadedScripts } from './loaded-scripts.js';
@@ -13,6 +14,8 @@ import type {
 import { OutsideNodes } from './outside-nodes.js';
 import { abortedError } from './port-errors.js';
 import { sendAsking, sendCommand } from './send-command.js';
+
+import type { StartupHints } from './startup-hints.js';
 
 /** Redirects one call may follow, as many as node-redis follows by default. */
 const MAX_REDIRECTS = 16;
@@ -82,8 +85,8 @@ export class ClusterLink implements ConnectionLink {
     void this.#outside.close(CLOSE_OUTSIDE_GRACE_MS);
   }
 
-  open(timeout: number): Promise<void> {
-    return connectWithin(this.#cluster, timeout);
+  open(timeout: number, hints: StartupHints): Promise<void> {
+    return connectWithin(this.#cluster, timeout, clusterStartup(this.#cluster, hints));
   }
 
   duplicate(): ClusterLink {

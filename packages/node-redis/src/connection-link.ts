@@ -1,6 +1,7 @@
 import type { NodeRedisTopology } from './client-kind.js';
 import type { LoadedScripts } from './loaded-scripts.js';
 import type { NodeRedisAnyClient } from './node-redis-client.js';
+import type { StartupHints } from './startup-hints.js';
 
 /** Where one call goes: a connection, and the scripts that connection has sent in full. */
 export interface Route {
@@ -27,8 +28,11 @@ export interface ConnectionLink {
   attach(onError: (error: Error) => void): void;
   /** Stops listening; a client of the user's stays as it is otherwise. */
   detach(): void;
-  /** Opens the client within `timeout` ms; a client that does not open in time is destroyed. */
-  open(timeout: number): Promise<void>;
+  /**
+   * Opens the client within `timeout` ms, failing at once when retrying cannot help (`hints`
+   * name the options behind such a failure); a client that does not open is destroyed.
+   */
+  open(timeout: number, hints: StartupHints): Promise<void>;
   /** An unopened link on connections of its own, for blocking reads. */
   duplicate(): ConnectionLink;
   /** Closes the client: replies on their way may arrive for `graceMs`, then it is cut. */

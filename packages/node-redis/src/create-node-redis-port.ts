@@ -20,14 +20,26 @@ import {
 import { reconnectBackoff } from './reconnect-backoff.js';
 import { SentinelLink } from './sentinel-link.js';
 import { StandaloneLink } from './standalone-link.js';
+import { startupHints } from './startup-hints.js';
 
 /**
  * A RedisPort on node-redis 6: one standalone server (`url`), a master found through Redis
  * Sentinel (`sentinel`), a Redis Cluster (`cluster`), or a client of yours (`client`).
- * Resolves once the client is connected; fails with `SessError('UNAVAILABLE')` if that takes
- * longer than `connectTimeout` (a client it created is then destroyed; so is a client you
- * passed unopened, returning it to "not open"), and with `SessError('INVALID_OPTION')` naming
- * the option that is wrong.
+ * Resolves once the client is connected. Fails with:
+ *
+ * - `SessError('INVALID_OPTION')`, whose message starts with the option to fix: an option that
+ *   is wrong in itself, or, at once, a connection failure retrying cannot fix (credentials
+ *   refused or missing, a database number out of range, a host name that does not resolve,
+ *   TLS on one side only, a certificate not accepted). Those say the configuration is wrong,
+ *   not that Redis is away, so waiting for `connectTimeout` would change nothing; the server's
+ *   or the system's own words end the message, and its `cause` is the original error.
+ * - `SessError('UNAVAILABLE')` when no connection is ready within `connectTimeout` while the
+ *   attempts failed in ways a server may yet fix (none listening yet, refused, reset, timed
+ *   out, still loading): the message says what the last attempt ended with.
+ *
+ * A client it created is then destroyed; so is a client you passed unopened, returning it to
+ * "not open". Once open, a dropped connection is reconnected for ever, whatever the server
+ * answers.
  *
  * ```ts
  * const port = await createNodeRedisPort({ url: 'redis://localhost:6379' });
@@ -48,6 +60,7 @@ export async function createNodeRedisPort(options?: NodeRedisPortOptions): Promi
     blocking: false,
     onError: resolved.onError,
     connectTimeout: resolved.connectTimeout,
+    hints: startupHints(resolved),
     // An open client may be reconnecting: its calls fail fast until it is back.
     connect: !link.client.isOpen,
     nodes: nodeListOf(sentinelAccess(resolved)),

@@ -39,9 +39,9 @@ export interface NodeRedisClient {
   close(): Promise<void>;
   destroy(): void;
   on(event: 'error', listener: (error: Error) => void): unknown;
-  on(event: 'ready', listener: () => void): unknown;
+  on(event: 'ready' | 'connect', listener: () => void): unknown;
   off(event: 'error', listener: (error: Error) => void): unknown;
-  off(event: 'ready', listener: () => void): unknown;
+  off(event: 'ready' | 'connect', listener: () => void): unknown;
 }
 
 /** A node of a Cluster client's topology (`cluster.masters`, `cluster.replicas`). */
@@ -82,6 +82,9 @@ export interface NodeRedisCluster {
         readonly defaults?: { readonly socket?: object | undefined } | undefined;
         /** Where to reach a node Redis announces at an address (`host:port`) not reachable as is. */
         readonly nodeAddressMap?: NodeRedisNodeAddressMap | undefined;
+        readonly rootNodes?:
+          | ReadonlyArray<{ readonly url?: string; readonly socket?: object | undefined }>
+          | undefined;
       }
     | undefined;
   connect(): Promise<unknown>;

@@ -13,6 +13,7 @@ import type { ConnectionLink, Route } from './connection-link.js';
 import type { NodeRedisAnyClient } from './node-redis-client.js';
 import type { NodeRedisNode } from './node-redis-node.js';
 import { abortedError, isErrorReply, isNoScript, toPortError } from './port-errors.js';
+import type { StartupHints } from './startup-hints.js';
 import { untilAborted } from './until-aborted.js';
 
 /** How long `close()` lets replies still on their way arrive before it cuts the connection. */
@@ -30,6 +31,8 @@ export interface PortSettings {
   /** Listens to the client's `error` events for as long as the port uses the client. */
   readonly onError: (error: Error) => void;
   readonly connectTimeout: number;
+  /** The options behind a failure to open, for its message. */
+  readonly hints: StartupHints;
   /** Open the client and wait for it first (it is not open yet). */
   readonly connect: boolean;
   /** The nodes of the topology, for `nodes()`. */
@@ -48,7 +51,7 @@ export async function openNodeRedisPort(
   link.attach(settings.onError);
   if (settings.connect) {
     try {
-      await link.open(settings.connectTimeout);
+      await link.open(settings.connectTimeout, settings.hints);
     } catch (error) {
       // A destroyed client of ours stays listened to: a straggling socket error must not crash.
       if (!settings.owned) link.detach();
@@ -180,6 +183,7 @@ export class NodeRedisPort implements RedisPort {
       blocking: true,
       onError: this.#settings.onError,
       connectTimeout: this.#settings.connectTimeout,
+      hints: this.#settings.hints,
       connect: true,
       nodes: this.#settings.nodes,
       onClosed: () => this.#dedicatedPorts.delete(port),
@@ -330,7 +334,7 @@ export class NodeRedisPort implements RedisPort {
       next.attach(this.#settings.onError);
       this.#link = next;
       try {
-        await next.open(this.#settings.connectTimeout);
+        await next.open(this.#settings.connectTimeout, this.#settings.hints);
         this.#linkBroken = false;
       } catch {
         this.#linkBroken = true;

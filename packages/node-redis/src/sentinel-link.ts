@@ -5,6 +5,8 @@ import type { ConnectionLink, Route } from './connection-link.js';
 import { LoadedScripts } from './loaded-scripts.js';
 import type { NodeRedisSentinel, NodeRedisSentinelEvent } from './node-redis-client.js';
 import { COMMAND_OPTIONS } from './send-command.js';
+import { sentinelStartup } from './sentinel-startup.js';
+import type { StartupHints } from './startup-hints.js';
 
 /**
  * A master found through Redis Sentinel (`createSentinel()`). Every call goes to the master.
@@ -71,8 +73,8 @@ export class SentinelLink implements ConnectionLink {
     this.#sentinel.off('ready', this.#onReady);
   }
 
-  open(timeout: number): Promise<void> {
-    return connectWithin(this.#sentinel, timeout);
+  open(timeout: number, hints: StartupHints): Promise<void> {
+    return connectWithin(this.#sentinel, timeout, sentinelStartup(this.#sentinel, hints));
   }
 
   duplicate(): SentinelLink {

@@ -5,6 +5,8 @@ import type { ConnectionLink, Route } from './connection-link.js';
 import { LoadedScripts } from './loaded-scripts.js';
 import type { NodeRedisClient } from './node-redis-client.js';
 import { sendCommand } from './send-command.js';
+import { standaloneStartup } from './standalone-startup.js';
+import type { StartupHints } from './startup-hints.js';
 
 /** One standalone server, one connection (`createClient()`). */
 export class StandaloneLink implements ConnectionLink {
@@ -47,8 +49,8 @@ export class StandaloneLink implements ConnectionLink {
     this.#client.off('ready', this.#onReady);
   }
 
-  open(timeout: number): Promise<void> {
-    return connectWithin(this.#client, timeout);
+  open(timeout: number, hints: StartupHints): Promise<void> {
+    return connectWithin(this.#client, timeout, standaloneStartup(this.#client, hints));
   }
 
   duplicate(): StandaloneLink {
