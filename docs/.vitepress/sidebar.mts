@@ -30,7 +30,21 @@ function apiItems(): DefaultTheme.SidebarItem[] {
   return JSON.parse(readFileSync(path, 'utf8')) as DefaultTheme.SidebarItem[];
 }
 
-export function sidebar(): DefaultTheme.SidebarItem[] {
+/** The guide, production, design... sidebar; the API reference has one of its own. */
+export function sidebar(): DefaultTheme.SidebarMulti {
+  return {
+    '/reference/': [
+      { text: 'API reference', items: [page('Overview', '/reference/'), ...apiItems()] },
+      {
+        text: 'Back to the guide',
+        items: [page('Getting started', '/guide/getting-started-express')],
+      },
+    ],
+    '/': guide(),
+  };
+}
+
+function guide(): DefaultTheme.SidebarItem[] {
   return [
     {
       text: 'Guide',
@@ -41,6 +55,7 @@ export function sidebar(): DefaultTheme.SidebarItem[] {
         ...pageIfPresent('Installation', '/guide/installation'),
         ...pageIfPresent('Configuration', '/guide/configuration'),
         page('The session API', '/guide/session-api'),
+        page('How sess compares', '/comparison'),
         page('Glossary', '/glossary'),
       ],
     },
@@ -113,8 +128,7 @@ export function sidebar(): DefaultTheme.SidebarItem[] {
     },
     {
       text: 'API reference',
-      collapsed: true,
-      items: [page('Overview', '/reference/'), ...apiItems()],
+      items: [page('Every public module', '/reference/')],
     },
   ];
 }

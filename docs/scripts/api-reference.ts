@@ -67,6 +67,17 @@ for (const module of project.getChildrenByKind(ReflectionKind.Module)) {
   const specifier = specifierOf.get(module.name);
   if (specifier !== undefined) module.name = specifier;
 }
+// A member keyed by a symbol the packages do not export (`[LOAD_CHECKED]`) is package-internal:
+// nobody outside can call it, so it is no part of the reference.
+const exportedNames = new Set(
+  project
+    .getChildrenByKind(ReflectionKind.Module)
+    .flatMap((module) => (module.children ?? []).map((child) => child.name)),
+);
+for (const reflection of Object.values(project.reflections)) {
+  const symbolKey = /^\[(\w+)\]$/.exec(reflection.name);
+  if (symbolKey && !exportedNames.has(symbolKey[1] as string)) project.removeReflection(reflection);
+}
 await app.generateOutputs(project);
 console.log(
   `api: ${entries.length} public modules (${entries.map((e) => e.specifier).join(', ')}) into ${fromRoot(API_DIR)}`,

@@ -19,7 +19,9 @@ const origins = new Map<string, { document: string; line: number }>();
 let unchecked = 0;
 const documents = [...sitePages({ withApi: false }), ...rootDocuments().filter(existsSync)];
 for (const document of documents) {
-  const name = fromRoot(document).replace(/\.md$/, '').replace(/[^A-Za-z0-9]+/g, '_');
+  const name = fromRoot(document)
+    .replace(/\.md$/, '')
+    .replace(/[^A-Za-z0-9]+/g, '_');
   for (const sample of codeSamplesOf(readFileSync(document, 'utf8'))) {
     if (sample.unchecked) {
       unchecked++;

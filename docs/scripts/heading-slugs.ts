@@ -5,14 +5,15 @@ export type SlugStyle = 'vitepress' | 'github';
 
 const VITEPRESS_SPECIAL = /[\s~`!@#$%^&*()\-_+=[\]{}|\\;:"'“”‘’<>,.?/]+/g;
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
-const CONTROL = /[\u0000-\u001f]/g;
 
 /** The anchor VitePress gives a heading: runs of punctuation and spaces become one `-`. */
 export function vitepressSlug(text: string): string {
   return text
     .normalize('NFKD')
     .replace(COMBINING_MARKS, '')
-    .replace(CONTROL, '')
+    .split('')
+    .filter((char) => char.charCodeAt(0) >= 0x20) // control characters go
+    .join('')
     .replace(VITEPRESS_SPECIAL, '-')
     .replace(/-{2,}/g, '-')
     .replace(/^-+|-+$/g, '')

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
-import { anchorsOf } from './heading-slugs.js';
+import { anchorsOf, type SlugStyle } from './heading-slugs.js';
 import { isExternal, linksOf } from './markdown-links.js';
 import { DOCS_DIR, fromRoot, isInside, ROOT_DIR } from './repo-paths.js';
 
@@ -39,7 +39,9 @@ export class LinkChecker {
         const path = decodeURIComponent(pathPart.split('?')[0] ?? '');
         let resolved: string;
         if (link.kind === 'snippet') {
-          resolved = path.startsWith('@/') ? join(DOCS_DIR, path.slice(2)) : resolve(dirname(file), path);
+          resolved = path.startsWith('@/')
+            ? join(DOCS_DIR, path.slice(2))
+            : resolve(dirname(file), path);
         } else if (path === '') {
           resolved = file;
         } else if (path.startsWith('/')) {
@@ -61,7 +63,11 @@ export class LinkChecker {
           fail('an anchor into a file that is not Markdown');
           continue;
         }
-        if (!this.#anchorsOf(target).has(decodeURIComponent(anchor))) {
+        // Anchors as the renderer of the linking page computes them: VitePress for the site,
+        // GitHub for the README and CONTRIBUTING (whose links are followed on GitHub).
+        if (
+          !this.#anchorsOf(target, onSite ? 'vitepress' : 'github').has(decodeURIComponent(anchor))
+        ) {
           fail(`no heading or anchor #${anchor} in ${fromRoot(target)}`);
         }
       }
@@ -69,12 +75,12 @@ export class LinkChecker {
     return broken;
   }
 
-  #anchorsOf(file: string): Set<string> {
-    let anchors = this.#anchors.get(file);
+  #anchorsOf(file: string, style: SlugStyle): Set<string> {
+    const key = `${style}:${file}`;
+    let anchors = this.#anchors.get(key);
     if (anchors === undefined) {
-      const style = isInside(file, DOCS_DIR) ? 'vitepress' : 'github';
       anchors = anchorsOf(readFileSync(file, 'utf8'), style);
-      this.#anchors.set(file, anchors);
+      this.#anchors.set(key, anchors);
     }
     return anchors;
   }

@@ -13,7 +13,10 @@ export interface PublicEntryPoint {
 interface PackageManifest {
   readonly name: string;
   readonly private?: boolean;
-  readonly exports?: Record<string, string | { readonly types?: string; readonly default?: string }>;
+  readonly exports?: Record<
+    string,
+    string | { readonly types?: string; readonly default?: string }
+  >;
 }
 
 /**
