@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { Application, ReflectionKind, type TypeDocOptions } from 'typedoc';
+import { Application, Converter, ReflectionKind, type TypeDocOptions } from 'typedoc';
 import { publicEntryPoints } from './public-entry-points.js';
 import { API_DIR, BUILD_DIR, DOCS_DIR, fromRoot, ROOT_DIR } from './repo-paths.js';
 
@@ -52,31 +52,35 @@ const options: TypeDocOptions & { docsRoot: string } = {
 };
 const app = await Application.bootstrapWithPlugins(options);
 
-// TypeDoc names a module after its path; a reader looks for what they import.
 const specifierOf = new Map<string, string>();
 for (const point of app.getEntryPoints() ?? []) {
   const entry = entries.find((candidate) => candidate.source === point.sourceFile.fileName);
   if (entry) specifierOf.set(point.displayName, entry.specifier);
 }
+// Before TypeDoc groups and sorts the members, so what is removed leaves no trace.
+app.converter.on(Converter.EVENT_RESOLVE_BEGIN, (context) => {
+  const modules = context.project.getChildrenByKind(ReflectionKind.Module);
+  // TypeDoc names a module after its path; a reader looks for what they import.
+  for (const module of modules) {
+    const specifier = specifierOf.get(module.name);
+    if (specifier !== undefined) module.name = specifier;
+  }
+  // A member keyed by a symbol the packages do not export (`[LOAD_CHECKED]`) is
+  // package-internal: nobody outside can call it, so it is no part of the reference.
+  const exportedNames = new Set(
+    modules.flatMap((module) => (module.children ?? []).map((child) => child.name)),
+  );
+  for (const reflection of Object.values(context.project.reflections)) {
+    const symbolKey = /^\[(\w+)\]$/.exec(reflection.name);
+    if (symbolKey && !exportedNames.has(symbolKey[1] as string)) {
+      context.project.removeReflection(reflection);
+    }
+  }
+});
 const project = await app.convert();
 if (project === undefined) {
   console.error('api: TypeDoc could not convert the packages');
   process.exit(1);
-}
-for (const module of project.getChildrenByKind(ReflectionKind.Module)) {
-  const specifier = specifierOf.get(module.name);
-  if (specifier !== undefined) module.name = specifier;
-}
-// A member keyed by a symbol the packages do not export (`[LOAD_CHECKED]`) is package-internal:
-// nobody outside can call it, so it is no part of the reference.
-const exportedNames = new Set(
-  project
-    .getChildrenByKind(ReflectionKind.Module)
-    .flatMap((module) => (module.children ?? []).map((child) => child.name)),
-);
-for (const reflection of Object.values(project.reflections)) {
-  const symbolKey = /^\[(\w+)\]$/.exec(reflection.name);
-  if (symbolKey && !exportedNames.has(symbolKey[1] as string)) project.removeReflection(reflection);
 }
 await app.generateOutputs(project);
 console.log(
