@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { ExpiryLedger } from './expiry-ledger.js';
 import { connectRaw, type RawClient, send } from './redis-client.js';
 
-// A replica of the expiry algorithm Spring Session Redis documents and the article
-// (seeds/000) describes — written from that description, not Spring's code, and not Spring:
+// A replica of the expiry algorithm Spring Session Redis documents (docs/benchmarks/herd.md
+// says what it does and why it is measured) — written from that description, not Spring's
+// code, and not Spring:
 //
 // - On save: the session hash, a per-minute "expirations" set holding the session (under the
 //   minute its expiry rounds up to), and an `expires:<id>` string key whose TTL is the idle

@@ -20,6 +20,7 @@ import type {
   MemoryRun,
   ThroughputRun,
 } from './results.js';
+import { throughputChart } from './throughput-chart.js';
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), PACKAGE_DIR);
@@ -104,7 +105,8 @@ async function main(): Promise<void> {
     options.markdownPath,
     renderMarkdown(results, relative(dirname(options.markdownPath), options.jsonPath)),
   );
-  log(`wrote ${options.markdownPath} and ${options.jsonPath}`);
+  await writeFile(options.svgPath, throughputChart(results));
+  log(`wrote ${options.markdownPath}, ${options.jsonPath} and ${options.svgPath}`);
 }
 
 main().catch((error: unknown) => {

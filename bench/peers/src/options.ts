@@ -22,9 +22,10 @@ export interface BenchOptions {
   readonly pin: boolean;
   /** Write CPU profiles of the servers here (`--cpu-prof`). */
   readonly cpuProfileDir: string | undefined;
-  /** Where RESULTS.md and the JSON go. */
+  /** Where RESULTS.md, the JSON and the throughput chart go. */
   readonly markdownPath: string;
   readonly jsonPath: string;
+  readonly svgPath: string;
   /** The flags as given, for the reproduce line. */
   readonly argv: readonly string[];
 }
@@ -44,7 +45,8 @@ export const USAGE = `npm run bench -w @sess/bench-peers [-- options]
                            (default: each server on a CPU of its own, via taskset)
   --cpu-prof <dir>         write V8 CPU profiles of every server into <dir>
   --out <file>             the Markdown report (../RESULTS.md)
-  --json <file>            the JSON results (results/results.json)`;
+  --json <file>            the JSON results (results/results.json)
+  --svg <file>             the throughput chart (results/throughput.svg)`;
 
 export function parseOptions(argv: readonly string[], packageDir: string): BenchOptions {
   const { values } = parseArgs({
@@ -65,6 +67,7 @@ export function parseOptions(argv: readonly string[], packageDir: string): Bench
       'cpu-prof': { type: 'string' },
       out: { type: 'string', default: `${packageDir}/../RESULTS.md` },
       json: { type: 'string', default: `${packageDir}/results/results.json` },
+      svg: { type: 'string', default: `${packageDir}/results/throughput.svg` },
       help: { type: 'boolean', default: false },
     },
   });
@@ -87,6 +90,7 @@ export function parseOptions(argv: readonly string[], packageDir: string): Bench
     cpuProfileDir: values['cpu-prof'],
     markdownPath: values.out,
     jsonPath: values.json,
+    svgPath: values.svg,
     argv,
   };
 }

@@ -22,11 +22,12 @@ export interface ExpiryWorker {
 }
 
 /**
- * The "specialized microservice" of the article, without its trade-offs: it reads `expired`
- * and `destroyed` events from the stream in a consumer group. Run one, or several for
- * failover and throughput: each event is handled by exactly one of them, acknowledged after
- * `handle` resolves, and taken over by another worker if this one dies holding it. The
- * application instances need nothing but their store (its cleaner writes the events).
+ * A dedicated expiry service, as Spring Session deployments run one, without its trade-offs:
+ * it reads `expired` and `destroyed` events from the stream in a consumer group. Run one, or
+ * several for failover and throughput: each event is handled by exactly one of them,
+ * acknowledged after `handle` resolves, and taken over by another worker if this one dies
+ * holding it. The application instances need nothing but their store (its cleaner writes the
+ * events).
  */
 export async function startExpiryWorker(options: ExpiryWorkerOptions): Promise<ExpiryWorker> {
   const port = await createNodeRedisPort({ url: options.url });

@@ -1,0 +1,4 @@
+import DefaultTheme from 'vitepress/theme';
+import './wider-content.css';
+
+export default DefaultTheme;
