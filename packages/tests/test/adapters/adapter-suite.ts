@@ -14,9 +14,12 @@ import {
   startRedis,
 } from '@sess/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { APP_USER } from '../least-privilege.js';
 
 // One suite, run over real HTTP against a real redis-server for each framework adapter: the
-// adapters must behave identically, so each test file only says how to build an app.
+// adapters must behave identically, so each test file only says how to build an app. The
+// stores run as the least-privilege user of docs/production/least-privilege.md (keys under
+// `sess:`, no channels, no @dangerous), so every adapter shows those rules are enough.
 
 /** A route: what the handler does with the session; the returned object is sent as JSON. */
 export type Route = (
@@ -120,7 +123,12 @@ export function adapterSuite(framework: string, startApp: StartApp): void {
     const apps: RunningApp[] = [];
 
     function store(options: Partial<SessionStoreOptions> = {}): SessionStore {
-      return createSessionStore({ port, prefix: `a${++prefixes}`, cleaner: false, ...options });
+      return createSessionStore({
+        port,
+        prefix: `sess:a${++prefixes}`,
+        cleaner: false,
+        ...options,
+      });
     }
 
     async function app(
@@ -136,8 +144,8 @@ export function adapterSuite(framework: string, startApp: StartApp): void {
     }
 
     beforeAll(async () => {
-      server = await startRedis({ audit: true });
-      redis = await createNodeRedisPort({ url: server.url });
+      server = await startRedis({ audit: true, users: [APP_USER] });
+      redis = await createNodeRedisPort({ url: server.urlAs(APP_USER.name) });
       port = createRecordingPort(redis);
     });
 
@@ -148,6 +156,38 @@ export function adapterSuite(framework: string, startApp: StartApp): void {
     });
 
     beforeEach(() => port.reset());
+
+    it('the stores run as a user limited to sess:* keys, without @dangerous commands', async () => {
+      const refused = (command: string, args: string[], keys: string[] = []) =>
+        redis.send({ command, keys, args }).then(
+          () => 'allowed',
+          (error: Error) => error.message,
+        );
+      const client = await redis.send({ command: 'CLIENT', keys: [], args: ['INFO'] });
+      expect(String(client)).toMatch(/ user=sess-app /);
+      expect(await refused('HSET', ['other:key', 'a', '1'], ['other:key'])).toMatch(/^NOPERM/);
+      expect(await refused('INFO', [])).toMatch(/^NOPERM/);
+      expect(await refused('PUBLISH', ['sess:channel', 'x'])).toMatch(/^NOPERM/);
+      // Commands the audit forbids are asked about, not sent: ACL DRYRUN, as the admin.
+      const admin = await createNodeRedisPort({ url: server.url });
+      try {
+        for (const command of [
+          ['SCAN', '0'],
+          ['KEYS', 'sess:*'],
+          ['FLUSHALL'],
+          ['CONFIG', 'GET', 'x'],
+        ]) {
+          const answer = await admin.send({
+            command: 'ACL',
+            keys: [],
+            args: ['DRYRUN', APP_USER.name, ...command],
+          });
+          expect(String(answer), command.join(' ')).toMatch(/no permissions/);
+        }
+      } finally {
+        await admin.close();
+      }
+    });
 
     it('a request without a cookie that writes nothing: no Redis command, no Set-Cookie', async () => {
       const running = await app();
@@ -401,8 +441,11 @@ export function adapterSuite(framework: string, startApp: StartApp): void {
       let anonymousCookie: string;
 
       beforeAll(async () => {
-        frozen = await startRedis({ audit: true });
-        frozenPort = await createNodeRedisPort({ url: frozen.url, onError: () => {} });
+        frozen = await startRedis({ audit: true, users: [APP_USER] });
+        frozenPort = await createNodeRedisPort({
+          url: frozen.urlAs(APP_USER.name),
+          onError: () => {},
+        });
         const sessions = createSessionStore({ port: frozenPort, operationTimeout: deadline });
         failing = await startApp({ store: sessions, onUnavailable: 'fail' }, routes());
         anonymous = await startApp({ store: sessions, onUnavailable: 'anonymous' }, routes());
