@@ -46,9 +46,13 @@ describe.concurrent('sess doctor and stats as a least-privilege user', () => {
       '--pings',
       '5',
     ]);
-    expect(code).toBe(4);
-    expect(json.status).toBe('skip');
     const byId = new Map(json.checks.map((check) => [check.id, check]));
+    // A loaded test machine may warn or fail on latency (a failure exits 1); the skips are
+    // what is tested.
+    const latency = byId.get('latency')?.status;
+    expect(code).toBe(latency === 'fail' ? 1 : 4);
+    // The overall status is the worst: a warning or failure ranks above a skip.
+    expect(json.status).toBe(latency === 'pass' ? 'skip' : latency);
     for (const id of ['redis-version', 'eviction-policy', 'memory', 'persistence', 'replication']) {
       expect(byId.get(id), id).toMatchObject({ status: 'skip', refused: { command: 'INFO' } });
       expect(byId.get(id)?.summary, id).toMatch(/^not run: INFO refused \(NOPERM .*'info'/);
@@ -64,7 +68,7 @@ describe.concurrent('sess doctor and stats as a least-privilege user', () => {
       '--pings',
       '5',
     ]);
-    expect(text.code).toBe(4);
+    expect(text.code).toBe(/^FAIL {2}Round-trip latency/m.test(text.stdout) ? 1 : 4);
     expect(text.stdout).toMatch(/^SKIP {2}Clock skew\s+not run: TIME refused \(NOPERM/m);
     expect(text.stdout).toMatch(/^\s+fix: Allow TIME to the user the CLI signs in as/m);
     // The fix for INFO is given once, not for each of the five checks that need it.
