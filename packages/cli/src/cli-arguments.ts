@@ -15,16 +15,33 @@ export interface HostPort {
   readonly port: number;
 }
 
+/** Files for TLS: a CA to trust, and a client certificate with its key (paths, read on connect). */
+export interface TlsFiles {
+  /** PEM CA certificate(s) that signed the server's certificate (`--tls-ca`). */
+  readonly ca: string | undefined;
+  /** PEM client certificate (`--tls-cert`), always with `key`. */
+  readonly cert: string | undefined;
+  /** PEM private key of the client certificate (`--tls-key`). */
+  readonly key: string | undefined;
+}
+
 /** Credentials and TLS for the nodes a Sentinel or Cluster target names (a URL carries its own). */
 export interface NodeAccess {
   readonly username: string | undefined;
   readonly password: string | undefined;
   readonly tls: boolean;
+  /** With `tls`: the CA and client certificate files, when given. */
+  readonly tlsFiles?: TlsFiles | undefined;
 }
 
 /** Where Redis is, in the three shapes `@sess/node-redis` takes. */
 export type Target =
-  | { readonly kind: 'standalone'; readonly url: string }
+  | {
+      readonly kind: 'standalone';
+      readonly url: string;
+      /** For a `rediss://` URL: the CA and client certificate files, when given. */
+      readonly tlsFiles?: TlsFiles | undefined;
+    }
   | {
       readonly kind: 'sentinel';
       readonly master: string;
@@ -65,6 +82,9 @@ const OPTIONS = {
   password: { type: 'string' },
   'sentinel-password': { type: 'string' },
   tls: { type: 'boolean' },
+  'tls-ca': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
   timeout: { type: 'string' },
   prefix: { type: 'string' },
   buckets: { type: 'string' },
@@ -114,6 +134,10 @@ Connection (as @sess/node-redis takes it; one of):
   --password <secret>       for Sentinel and Cluster nodes (default: $SESS_REDIS_PASSWORD)
   --sentinel-password <s>   for the sentinels themselves (default: $SESS_SENTINEL_PASSWORD)
   --tls                     TLS to Sentinel and Cluster nodes
+  --tls-ca <file>           PEM CA certificate(s) to trust instead of the system's, for a
+                            rediss:// URL or with --tls
+  --tls-cert <file>         PEM client certificate, for servers that ask for one
+  --tls-key <file>          its PEM private key (with --tls-cert)
   --timeout <ms>            deadline of connecting and of each call (default: 5000)
 
 Store (must match the application's store options):
@@ -132,7 +156,9 @@ Output:
   --no-progress             never draw a progress bar (it only shows on a terminal anyway)
   -h, --help                this text
 
-Exit codes: 0 done, 1 a check or operation failed, 2 usage error, 3 Redis unreachable.
+Exit codes: 0 done, 1 a check or operation failed, 2 usage error, 3 Redis unreachable,
+4 done in part: doctor or stats could not run some checks or figures because the server
+refused their commands to this user (each is named in the output).
 Never sends KEYS, SCAN, SMEMBERS, CONFIG, FLUSHALL, FLUSHDB, DEBUG or RENAME.`;
 
 /** Reads the command line; `undefined` means help was asked for. Throws a usage `CliError`. */
@@ -235,11 +261,16 @@ function parseTarget(values: Values, env: Readonly<Record<string, string | undef
   if (given.length > 1) {
     throw usageError(`give one of --url, --sentinel or --cluster, not ${given.join(' and ')}`);
   }
+  const tlsFiles = parseTlsFiles(values);
   const access: NodeAccess = {
     username: values.username,
     password: values.password ?? env.SESS_REDIS_PASSWORD,
     tls: values.tls === true,
+    tlsFiles,
   };
+  if (tlsFiles && !access.tls && (values.sentinel !== undefined || values.cluster !== undefined)) {
+    throw usageError(`--${firstTlsFlag(values)}: only with TLS: add --tls`);
+  }
   if (values.sentinel !== undefined) {
     return {
       kind: 'sentinel',
@@ -271,7 +302,36 @@ function parseTarget(values: Values, env: Readonly<Record<string, string | undef
   if (!['redis:', 'rediss:', 'unix:'].includes(protocol)) {
     throw usageError(`--url: expected redis://, rediss:// or unix://, got ${protocol}`);
   }
-  return { kind: 'standalone', url };
+  if (tlsFiles && protocol !== 'rediss:') {
+    throw usageError(
+      `--${firstTlsFlag(values)}: only with TLS: use a rediss:// URL (got ${protocol}//)`,
+    );
+  }
+  return { kind: 'standalone', url, tlsFiles };
+}
+
+/** `--tls-ca`, `--tls-cert`, `--tls-key`, or undefined when none is given. */
+function parseTlsFiles(values: Values): TlsFiles | undefined {
+  const files: TlsFiles = {
+    ca: values['tls-ca'],
+    cert: values['tls-cert'],
+    key: values['tls-key'],
+  };
+  for (const name of ['tls-ca', 'tls-cert', 'tls-key'] as const) {
+    if (values[name] === '') throw usageError(`--${name}: expected a file name`);
+  }
+  if ((files.cert === undefined) !== (files.key === undefined)) {
+    throw usageError(
+      files.cert === undefined
+        ? '--tls-key: only with --tls-cert (the client certificate it belongs to)'
+        : '--tls-cert: needs --tls-key (the private key of the certificate)',
+    );
+  }
+  return files.ca === undefined && files.cert === undefined ? undefined : files;
+}
+
+function firstTlsFlag(values: Values): string {
+  return values['tls-ca'] !== undefined ? 'tls-ca' : 'tls-cert';
 }
 
 /** `host:port,[::1]:port,redis://host:port` into addresses; a missing port is `defaultPort`. */

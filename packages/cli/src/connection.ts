@@ -4,6 +4,7 @@ import type { HostPort, NodeAccess, Target } from './cli-arguments.js';
 import { CliError } from './cli-error.js';
 import { ExitCode } from './exit-codes.js';
 import { formatAddress, openNode, portNode, type RedisNode } from './redis-node.js';
+import { readTlsFiles, type TlsMaterial } from './tls-material.js';
 
 export type Topology = 'standalone' | 'sentinel' | 'cluster';
 
@@ -31,17 +32,42 @@ export interface Connection {
 export async function connect(target: Target, timeout: number): Promise<Connection> {
   switch (target.kind) {
     case 'standalone':
-      return connectStandalone(target.url, timeout);
+      return connectStandalone(target.url, await readTlsFiles(target.tlsFiles), timeout);
     case 'sentinel':
-      return connectSentinel(target, timeout);
+      return connectSentinel(target, await readTlsFiles(target.access.tlsFiles), timeout);
     case 'cluster':
-      return connectCluster(target.nodes, target.access, timeout);
+      return connectCluster(
+        target.nodes,
+        target.access,
+        await readTlsFiles(target.access.tlsFiles),
+        timeout,
+      );
   }
 }
 
-async function connectStandalone(url: string, timeout: number): Promise<Connection> {
-  const port = await openPort(() => createNodeRedisPort({ url, ...portSettings(timeout) }), url);
-  return new OpenConnection('standalone', port, addressOf(url), undefined, undefined, timeout);
+async function connectStandalone(
+  url: string,
+  tls: TlsMaterial | undefined,
+  timeout: number,
+): Promise<Connection> {
+  const port = await openPort(
+    () => createNodeRedisPort({ url, ...tlsClientOptions(tls), ...portSettings(timeout) }),
+    url,
+  );
+  return new OpenConnection(
+    'standalone',
+    port,
+    addressOf(url),
+    undefined,
+    undefined,
+    timeout,
+    undefined,
+  );
+}
+
+/** The CA and client certificate for node-redis' TLS socket (a rediss:// URL turns TLS on). */
+function tlsClientOptions(tls: TlsMaterial | undefined) {
+  return tls ? { clientOptions: { socket: { tls: true as const, ...tls } } } : {};
 }
 
 /**
@@ -50,6 +76,7 @@ async function connectStandalone(url: string, timeout: number): Promise<Connecti
  */
 async function connectSentinel(
   target: Extract<Target, { kind: 'sentinel' }>,
+  tls: TlsMaterial | undefined,
   timeout: number,
 ): Promise<Connection> {
   const sentinelAccess: NodeAccess = {
@@ -58,7 +85,7 @@ async function connectSentinel(
     tls: target.access.tls,
   };
   const attempts = await Promise.allSettled(
-    target.sentinels.map((address) => openNode(address, sentinelAccess, timeout)),
+    target.sentinels.map((address) => openNode(address, sentinelAccess, timeout, tls)),
   );
   const reachable: RedisNode[] = [];
   const unreachable: Array<{ address: string; error: string }> = [];
@@ -92,7 +119,7 @@ async function connectSentinel(
   const url = nodeUrl(master, target.access);
   try {
     const port = await openPort(
-      () => createNodeRedisPort({ url, ...portSettings(timeout) }),
+      () => createNodeRedisPort({ url, ...tlsClientOptions(tls), ...portSettings(timeout) }),
       formatAddress(master),
     );
     return new OpenConnection(
@@ -102,6 +129,7 @@ async function connectSentinel(
       target.access,
       sentinels,
       timeout,
+      tls,
     );
   } catch (error) {
     await closeSentinels();
@@ -112,6 +140,7 @@ async function connectSentinel(
 async function connectCluster(
   nodes: readonly HostPort[],
   access: NodeAccess,
+  tls: TlsMaterial | undefined,
   timeout: number,
 ): Promise<Connection> {
   const scheme = access.tls ? 'rediss' : 'redis';
@@ -122,14 +151,22 @@ async function connectCluster(
           rootNodes: nodes.map((node) => ({ url: `${scheme}://${formatAddress(node)}` })),
           username: access.username,
           password: access.password,
-          tls: access.tls,
+          tls: access.tls && tls ? tls : access.tls,
         },
         ...portSettings(timeout),
       }),
     nodes.map(formatAddress).join(','),
   );
   const seeds = nodes.map(formatAddress).join(',');
-  return new OpenConnection('cluster', port, `cluster via ${seeds}`, access, undefined, timeout);
+  return new OpenConnection(
+    'cluster',
+    port,
+    `cluster via ${seeds}`,
+    access,
+    undefined,
+    timeout,
+    tls,
+  );
 }
 
 class OpenConnection implements Connection {
@@ -144,13 +181,17 @@ class OpenConnection implements Connection {
     access: NodeAccess | undefined,
     readonly sentinels: SentinelNodes | undefined,
     readonly timeout: number,
+    tls: TlsMaterial | undefined,
   ) {
     this.main = portNode(port, address, timeout);
     this.#access = access ?? { username: undefined, password: undefined, tls: false };
+    this.#tls = tls;
   }
 
+  readonly #tls: TlsMaterial | undefined;
+
   async openNode(address: HostPort): Promise<RedisNode> {
-    const node = await openNode(address, this.#access, this.timeout);
+    const node = await openNode(address, this.#access, this.timeout, this.#tls);
     this.#nodes.push(node);
     return node;
   }

@@ -8,6 +8,12 @@ export const ExitCode = {
   usage: 2,
   /** Redis could not be reached. */
   unreachable: 3,
+  /**
+   * Done in part: the server refused commands some checks (`doctor`) or figures (`stats`)
+   * need to this user (ACL `NOPERM`, or a command it does not have); the output names each.
+   * Nothing that did run failed.
+   */
+  partial: 4,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

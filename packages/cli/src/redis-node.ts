@@ -2,13 +2,16 @@ import type { RedisPort, RedisReply } from '@sess/core';
 import { createClient } from 'redis';
 import type { HostPort, NodeAccess } from './cli-arguments.js';
 import { CliError } from './cli-error.js';
+import { refusalOf } from './command-refused.js';
 import { ExitCode } from './exit-codes.js';
+import type { TlsMaterial } from './tls-material.js';
 import { withTimeout } from './with-timeout.js';
 
 /** One Redis server (or sentinel) the CLI asks about itself: INFO, PING, TIME, SENTINEL... */
 export interface RedisNode {
   /** `host:port`, for display. */
   readonly address: string;
+  /** Rejects with a `CommandRefusedError` when the server refuses the command to this user. */
   call(args: readonly (string | number)[]): Promise<RedisReply>;
   close(): Promise<void>;
 }
@@ -23,10 +26,14 @@ export function portNode(port: RedisPort, address: string, timeout: number): Red
     address,
     call: ([command, ...args]) =>
       withTimeout(
-        port.send(
-          { command: String(command), keys: [], args },
-          { signal: AbortSignal.timeout(timeout) },
-        ),
+        port
+          .send(
+            { command: String(command), keys: [], args },
+            { signal: AbortSignal.timeout(timeout) },
+          )
+          .catch((error: unknown) => {
+            throw refusalOf(error, [String(command), ...args]);
+          }),
         timeout,
         `${command} on ${address}`,
       ),
@@ -43,6 +50,7 @@ export async function openNode(
   address: HostPort,
   access: NodeAccess,
   timeout: number,
+  tls?: TlsMaterial,
 ): Promise<RedisNode> {
   const name = formatAddress(address);
   const client = createClient({
@@ -53,6 +61,7 @@ export async function openNode(
     password: access.password,
     socket: access.tls
       ? {
+          ...tls,
           tls: true,
           host: address.host,
           port: address.port,
@@ -83,7 +92,9 @@ export async function openNode(
     address: name,
     call: (args) =>
       withTimeout(
-        client.sendCommand(args.map(String)) as Promise<RedisReply>,
+        (client.sendCommand(args.map(String)) as Promise<RedisReply>).catch((error: unknown) => {
+          throw refusalOf(error, args);
+        }),
         timeout,
         `${args[0]} on ${name}`,
       ),

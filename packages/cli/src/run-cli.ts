@@ -36,7 +36,8 @@ const HANDLERS: Record<CommandName, Command> = {
 
 /**
  * Runs `sess` with `argv` (the arguments after the program name) and returns the exit code:
- * 0 done, 1 a check or operation failed, 2 usage error, 3 Redis unreachable. With `--json`,
+ * 0 done, 1 a check or operation failed, 2 usage error, 3 Redis unreachable, 4 done in part
+ * (`doctor`, `stats`: commands refused to this user, each named in the output). With `--json`,
  * stdout carries exactly one JSON document, an `{ error }` one on failure.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {

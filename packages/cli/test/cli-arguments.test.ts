@@ -49,6 +49,45 @@ describe('parseCliArguments', () => {
     });
   });
 
+  it('takes a CA and a client certificate for TLS, and only where TLS is on', () => {
+    const tlsFiles = { ca: 'ca.pem', cert: 'me.pem', key: 'me.key' };
+    const files = ['--tls-ca', 'ca.pem', '--tls-cert', 'me.pem', '--tls-key', 'me.key'];
+    expect(parseCliArguments(['stats', '--url', 'rediss://r:1', ...files], {})?.target).toEqual({
+      kind: 'standalone',
+      url: 'rediss://r:1',
+      tlsFiles,
+    });
+    expect(
+      parseCliArguments(['stats', '--url', 'rediss://r:1', '--tls-ca', 'ca.pem'], {})?.target,
+    ).toEqual({
+      kind: 'standalone',
+      url: 'rediss://r:1',
+      tlsFiles: { ca: 'ca.pem', cert: undefined, key: undefined },
+    });
+    expect(
+      parseCliArguments(['doctor', '--sentinel', 's', '--tls', ...files], {})?.target,
+    ).toMatchObject({ kind: 'sentinel', access: { tls: true, tlsFiles } });
+    expect(
+      parseCliArguments(['doctor', '--cluster', 'n', '--tls', '--tls-ca', 'ca.pem'], {})?.target,
+    ).toMatchObject({ kind: 'cluster', access: { tls: true, tlsFiles: { ca: 'ca.pem' } } });
+
+    const refused: Array<[string[], RegExp]> = [
+      [
+        ['--url', 'redis://r:1', '--tls-ca', 'ca.pem'],
+        /--tls-ca: only with TLS: use a rediss:\/\/ URL/,
+      ],
+      [['--tls-ca', 'ca.pem'], /--tls-ca: only with TLS: use a rediss:\/\/ URL/],
+      [['--cluster', 'n', '--tls-ca', 'ca.pem'], /--tls-ca: only with TLS: add --tls/],
+      [['--sentinel', 's', '--tls-cert', 'a', '--tls-key', 'b'], /--tls-cert: only with TLS/],
+      [['--url', 'rediss://r', '--tls-cert', 'a'], /--tls-cert: needs --tls-key/],
+      [['--url', 'rediss://r', '--tls-key', 'b'], /--tls-key: only with --tls-cert/],
+      [['--url', 'rediss://r', '--tls-ca', ''], /--tls-ca: expected a file name/],
+    ];
+    for (const [args, message] of refused) {
+      expect(() => parseCliArguments(['stats', ...args], {}), args.join(' ')).toThrow(message);
+    }
+  });
+
   it('takes session ids that start with "-" for ids, not options', () => {
     const id = `-${'A'.repeat(42)}`;
     expect(parseCliArguments(['inspect', id], {})?.positionals).toEqual([id]);

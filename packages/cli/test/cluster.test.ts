@@ -3,6 +3,7 @@ import { createSessionStore } from '@sess/core';
 import { createNodeRedisPort } from '@sess/node-redis';
 import { type RedisClusterSet, startRedisCluster } from '@sess/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APP_USER } from './support/acl-users.js';
 import { runSessHereJson, runSessJson } from './support/run-sess.js';
 
 let cluster: RedisClusterSet;
@@ -11,7 +12,14 @@ let sessionId: string;
 const prefix = `k${randomUUID().slice(0, 8)}`;
 
 beforeAll(async () => {
-  cluster = await startRedisCluster({ audit: true, masters: 3, replicasPerMaster: 1 });
+  // Every node also has the application's least-privilege user.
+  const appUser = ['--user', APP_USER.name, 'on', `>${APP_USER.password}`];
+  cluster = await startRedisCluster({
+    audit: true,
+    masters: 3,
+    replicasPerMaster: 1,
+    args: [...appUser, ...APP_USER.rules.split(' ')],
+  });
   seeds = cluster.nodes
     .slice(0, 2)
     .map((node) => `${node.host}:${node.port}`)
@@ -78,5 +86,33 @@ describe.concurrent('sess with --cluster', () => {
     expect(byId.get('eviction-policy')?.summary.split('; ')).toHaveLength(3);
     expect(byId.get('replication')).toMatchObject({ status: 'pass' });
     expect(code).toBe(0);
+  });
+
+  it("doctor as the application's user: what needs INFO, CLUSTER INFO or TIME is skipped, the rest runs", async () => {
+    const { code, json } = await runSessHereJson<{
+      checks: Array<{ id: string; status: string; refused?: { command: string } }>;
+    }>([
+      'doctor',
+      '--cluster',
+      seeds,
+      '--username',
+      APP_USER.name,
+      '--password',
+      APP_USER.password,
+      '--pings',
+      '5',
+    ]);
+    const byId = new Map(json.checks.map((check) => [check.id, check]));
+    for (const id of ['redis-version', 'eviction-policy', 'persistence']) {
+      expect(byId.get(id), id).toMatchObject({ status: 'skip', refused: { command: 'INFO' } });
+    }
+    expect(byId.get('cluster')).toMatchObject({
+      status: 'skip',
+      refused: { command: 'CLUSTER INFO' },
+    });
+    expect(byId.get('clock-skew')).toMatchObject({ status: 'skip', refused: { command: 'TIME' } });
+    // CLUSTER SLOTS is the application's too: the bucket spread is still checked.
+    expect(byId.get('bucket-spread')).toMatchObject({ status: 'pass' });
+    expect(code).toBe(byId.get('latency')?.status === 'fail' ? 1 : 4);
   });
 });

@@ -1,3 +1,4 @@
+export type { RedisAclUser } from './acl-user.js';
 export type { SlotMigration } from './cluster-slot-migration.js';
 export {
   type AuditReport,
@@ -16,7 +17,11 @@ export {
   startRedisCluster,
 } from './redis-cluster-set.js';
 export type { RedisSource } from './redis-instance.js';
-export { type StartRedisOptions, startRedis } from './redis-launcher.js';
+export {
+  type StartRedisOptions,
+  type StartRedisTlsOptions,
+  startRedis,
+} from './redis-launcher.js';
 export {
   type ContractAssertion,
   type ContractDescribe,
@@ -30,4 +35,5 @@ export {
   type StartRedisSentinelOptions,
   startRedisSentinel,
 } from './redis-sentinel-set.js';
-export { CommandAuditError, type RedisServer } from './redis-server.js';
+export { CommandAuditError, type RedisServer, type RedisServerTls } from './redis-server.js';
+export type { TestCertificate } from './test-certificates.js';

@@ -1,6 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { checkOptionKeys, optionNames } from '@sess/core';
+import { aclUserArgs, type RedisAclUser } from './acl-user.js';
 import { CommandAudit } from './command-audit.js';
 import { startDockerRedis } from './docker-redis.js';
 import { connectEnvRedis } from './env-redis.js';
@@ -41,6 +42,29 @@ export interface StartRedisOptions {
    * @default 10_000
    */
   startTimeout?: number;
+  /**
+   * ACL users besides `default`, which stays the unrestricted user of `url`, the testkit and
+   * the audit. `server.urlAs(name)` is a URL that signs in as one of them. Like `args`, they
+   * need a server of the testkit's own: `REDIS_URL` is not used when any are given.
+   * @default []
+   */
+  users?: readonly RedisAclUser[];
+  /**
+   * A TLS port besides the plain one, with a throwaway CA and a server certificate for
+   * 127.0.0.1 made with the `openssl` command (see `server.tls`). `{ authClients: true }`: the
+   * TLS port requires a client certificate (`tls-auth-clients yes`; `server.tls.client` has
+   * one). Needs `redis-server` on PATH (neither `REDIS_URL` nor Docker).
+   * @default false
+   */
+  tls?: boolean | StartRedisTlsOptions;
+}
+
+export interface StartRedisTlsOptions {
+  /**
+   * Require a client certificate signed by the test CA on the TLS port.
+   * @default false
+   */
+  authClients?: boolean;
 }
 
 const START_REDIS_OPTION_NAMES = optionNames<StartRedisOptions>({
@@ -50,6 +74,8 @@ const START_REDIS_OPTION_NAMES = optionNames<StartRedisOptions>({
   redisServerPath: true,
   docker: true,
   startTimeout: true,
+  users: true,
+  tls: true,
 });
 
 /**
@@ -59,35 +85,53 @@ const START_REDIS_OPTION_NAMES = optionNames<StartRedisOptions>({
  */
 export async function startRedis(options: StartRedisOptions = {}): Promise<RedisServer> {
   checkOptionKeys(options, { known: START_REDIS_OPTION_NAMES });
-  const instance = await findRedis(options);
-  if (!options.audit) return new LaunchedRedisServer(instance, undefined);
+  const users = options.users ?? [];
+  const tls = tlsOptions(options.tls);
+  const instance = await findRedis(options, aclUserArgs(users), tls);
+  const access = { users, tls: instance instanceof RedisProcess ? instance.tls : undefined };
+  if (!options.audit) return new LaunchedRedisServer(instance, undefined, access);
   try {
-    return new LaunchedRedisServer(instance, await CommandAudit.start(instance.endpoint));
+    return new LaunchedRedisServer(instance, await CommandAudit.start(instance.endpoint), access);
   } catch (error) {
     await instance.stop();
     throw error;
   }
 }
 
-async function findRedis(options: StartRedisOptions): Promise<RedisInstance> {
-  const args = options.args ?? [];
+function tlsOptions(tls: StartRedisOptions['tls']): { readonly authClients: boolean } | undefined {
+  if (tls === undefined || tls === false) return undefined;
+  if (tls === true) return { authClients: false };
+  checkOptionKeys(tls, { path: 'tls', known: ['authClients'] });
+  return { authClients: tls.authClients === true };
+}
+
+async function findRedis(
+  options: StartRedisOptions,
+  userArgs: readonly string[],
+  tls: { readonly authClients: boolean } | undefined,
+): Promise<RedisInstance> {
+  const args = [...userArgs, ...(options.args ?? [])];
   const startTimeout = options.startTimeout ?? 10_000;
   const tried: string[] = [];
 
   const url = process.env.REDIS_URL;
   if (options.env === false) tried.push('REDIS_URL: not used ({ env: false })');
   else if (!url) tried.push('REDIS_URL: not set');
+  else if (tls) tried.push('REDIS_URL: not used, since a TLS port was asked for');
+  else if (userArgs.length > 0) tried.push('REDIS_URL: not used, since ACL users were given');
   else if (args.length > 0) tried.push('REDIS_URL: not used, since redis-server args were given');
   else return connectEnvRedis(url, startTimeout);
 
   const binary = findRedisServer(options.redisServerPath);
   if (binary.path !== undefined) {
-    return RedisProcess.start({ binary: binary.path, args, startTimeout });
+    return RedisProcess.start({ binary: binary.path, args, startTimeout, tls });
   }
   tried.push(`redis-server: ${binary.reason}`);
 
   if (options.docker === false) {
     tried.push('Docker: not used ({ docker: false })');
+  } else if (tls) {
+    tried.push('Docker: not used, since TLS needs certificate files the container cannot see');
   } else {
     try {
       return await startDockerRedis(args, startTimeout);

@@ -9,6 +9,7 @@ import { findFreePort } from './free-port.js';
 import type { RedisInstance } from './redis-instance.js';
 import { waitForRedis } from './redis-ping.js';
 import { RespConnection, type RespEndpoint, withTimeout } from './resp-connection.js';
+import { createTestCertificates, type TestCertificates } from './test-certificates.js';
 
 export interface RedisProcessOptions {
   /** Path of the redis-server executable. */
@@ -23,6 +24,17 @@ export interface RedisProcessOptions {
   readonly config?: string;
   /** How long a start (or restart) may take (ms). */
   readonly startTimeout: number;
+  /**
+   * A TLS port besides the plain one, with certificates made for the server in its temp dir;
+   * `authClients`: the server requires a client certificate on it (`tls-auth-clients yes`).
+   */
+  readonly tls?: { readonly authClients: boolean } | undefined;
+}
+
+/** The TLS port of a `RedisProcess` and the certificates a client needs for it. */
+export interface RedisProcessTls {
+  readonly port: number;
+  readonly certificates: TestCertificates;
 }
 
 const HOST = '127.0.0.1';
@@ -47,21 +59,26 @@ export class RedisProcess implements RedisInstance {
   #exited = true;
   #paused = false;
   #dir: string | undefined;
+  readonly #tlsPort: number | undefined;
+  #certificates: TestCertificates | undefined;
   #output = '';
   #stopping: Promise<void> | undefined;
   #unregister: (() => void) | undefined;
 
-  private constructor(options: RedisProcessOptions, port: number) {
+  private constructor(options: RedisProcessOptions, port: number, tlsPort: number | undefined) {
     this.#options = options;
     this.endpoint = { host: HOST, port };
     this.url = `redis://${HOST}:${port}`;
+    this.#tlsPort = tlsPort;
   }
 
   /** Starts a server on a free port, trying another port if one was taken meanwhile. */
   static async start(options: RedisProcessOptions): Promise<RedisProcess> {
     const deadline = Date.now() + options.startTimeout;
     for (let attempt = 1; ; attempt++) {
-      const server = new RedisProcess(options, await findFreePort(HOST));
+      const port = await findFreePort(HOST);
+      const tlsPort = options.tls ? await findFreePort(HOST) : undefined;
+      const server = new RedisProcess(options, port, tlsPort);
       try {
         await server.#launch(deadline);
         return server;
@@ -74,6 +91,12 @@ export class RedisProcess implements RedisInstance {
 
   get pid(): number | undefined {
     return this.#exited ? undefined : this.#child?.pid;
+  }
+
+  /** The TLS port and its certificates, when started with `tls`. */
+  get tls(): RedisProcessTls | undefined {
+    if (this.#tlsPort === undefined || !this.#certificates) return undefined;
+    return { port: this.#tlsPort, certificates: this.#certificates };
   }
 
   get running(): boolean {
@@ -142,6 +165,7 @@ export class RedisProcess implements RedisInstance {
       HOST,
       '--dir',
       this.#dir,
+      ...(await this.#tlsArgs(this.#dir)),
       ...this.#options.args,
     ];
     this.#output = '';
@@ -196,6 +220,25 @@ export class RedisProcess implements RedisInstance {
       }
       throw error instanceof PortTakenError ? error : (exitError ?? error);
     }
+  }
+
+  /** The TLS port's arguments; the certificates are made on the first launch and kept. */
+  async #tlsArgs(dir: string): Promise<string[]> {
+    if (!this.#options.tls || this.#tlsPort === undefined) return [];
+    this.#certificates ??= await createTestCertificates(join(dir, 'tls'));
+    const { caFile, server } = this.#certificates;
+    return [
+      '--tls-port',
+      String(this.#tlsPort),
+      '--tls-cert-file',
+      server.certFile,
+      '--tls-key-file',
+      server.keyFile,
+      '--tls-ca-cert-file',
+      caFile,
+      '--tls-auth-clients',
+      this.#options.tls.authClients ? 'yes' : 'no',
+    ];
   }
 
   /** The config file argument: written on the first launch only, so a restart keeps its rewrites. */

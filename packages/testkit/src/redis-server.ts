@@ -1,5 +1,26 @@
+import { type RedisAclUser, userUrl } from './acl-user.js';
 import type { AuditReport, CommandAudit } from './command-audit.js';
 import type { RedisInstance, RedisSource } from './redis-instance.js';
+import type { RedisProcessTls } from './redis-process.js';
+import type { TestCertificate } from './test-certificates.js';
+
+/** The TLS port of a server started with `startRedis({ tls })`, and what a client needs for it. */
+export interface RedisServerTls {
+  /** `rediss://127.0.0.1:<port>` (as the `default` user). */
+  readonly url: string;
+  readonly port: number;
+  /** PEM of the throwaway CA that signed the server's certificate: a client's `ca`. */
+  readonly ca: string;
+  /** The CA certificate as a file (e.g. for `sess --tls-ca`). */
+  readonly caFile: string;
+  /**
+   * A client certificate signed by the same CA (`cert`, `key` and their files), for a server
+   * started with `tls: { authClients: true }`.
+   */
+  readonly client: TestCertificate;
+  /** `rediss://user:password@127.0.0.1:<port>` for one of the `users` the server was started with. */
+  urlAs(user: string): string;
+}
 
 /** A Redis for tests, from `startRedis()`. */
 export interface RedisServer {
@@ -12,6 +33,13 @@ export interface RedisServer {
   readonly source: RedisSource;
   /** True between `pause()` and `resume()` (or a kill, restart or stop). */
   readonly paused: boolean;
+  /** The TLS port, for a server started with `tls`; undefined otherwise. */
+  readonly tls: RedisServerTls | undefined;
+  /**
+   * `redis://user:password@host:port` for one of the `users` the server was started with
+   * (`url` is the `default` user, which has every permission).
+   */
+  urlAs(user: string): string;
   /** Freezes the server (SIGSTOP): connections stay open, nothing is answered. */
   pause(): void;
   /** Lets a paused server go on (SIGCONT). */
@@ -52,11 +80,33 @@ function plural(count: number, noun: string): string {
 export class LaunchedRedisServer implements RedisServer {
   readonly #instance: RedisInstance;
   readonly #audit: CommandAudit | undefined;
+  readonly #users: readonly RedisAclUser[];
+  readonly tls: RedisServerTls | undefined;
   #stopping: Promise<void> | undefined;
 
-  constructor(instance: RedisInstance, audit: CommandAudit | undefined) {
+  constructor(
+    instance: RedisInstance,
+    audit: CommandAudit | undefined,
+    access: { users?: readonly RedisAclUser[]; tls?: RedisProcessTls | undefined } = {},
+  ) {
     this.#instance = instance;
     this.#audit = audit;
+    const users = access.users ?? [];
+    this.#users = users;
+    const tls = access.tls;
+    const host = instance.endpoint.host;
+    this.tls = tls && {
+      url: `rediss://${host}:${tls.port}`,
+      port: tls.port,
+      ca: tls.certificates.ca,
+      caFile: tls.certificates.caFile,
+      client: tls.certificates.client,
+      urlAs: (user) => userUrl('rediss', host, tls.port, users, user),
+    };
+  }
+
+  urlAs(user: string): string {
+    return userUrl('redis', this.host, this.port, this.#users, user);
   }
 
   get url(): string {

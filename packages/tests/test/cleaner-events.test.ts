@@ -8,6 +8,7 @@ import { createNodeRedisPort, type NodeRedisPort } from '@sess/node-redis';
 import { type RedisServer, startRedis } from '@sess/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DyingPort, isDueSessionRead, isExpiredEventWrite } from './dying-port.js';
+import { APP_USER } from './least-privilege.js';
 
 // Every session that expires yields exactly one `expired` event per consumer group, none for
 // sessions that were extended or destroyed, and none is lost when the cleaner is killed
@@ -23,7 +24,7 @@ const stores: SessionStore[] = [];
 let prefixes = 0;
 
 beforeAll(async () => {
-  server = await startRedis({ audit: true });
+  server = await startRedis({ audit: true, users: [APP_USER] });
 });
 
 afterEach(async () => {
@@ -36,7 +37,7 @@ afterAll(async () => {
 });
 
 async function connect(): Promise<NodeRedisPort> {
-  const port = await createNodeRedisPort({ url: server.url });
+  const port = await createNodeRedisPort({ url: server.urlAs(APP_USER.name) });
   ports.push(port);
   return port;
 }
@@ -94,7 +95,7 @@ function counts(events: readonly SessionEvent[]): Map<string, number> {
 
 describe('expired events', () => {
   it('one per expired session per group; none for extended or destroyed sessions', async () => {
-    const prefix = `ev${++prefixes}`;
+    const prefix = `sess:ev${++prefixes}`;
     const groupA = await group(prefix, 'a', 2);
     const groupB = await group(prefix, 'b', 1);
     // Three application instances, all with a cleaner; one of them works at a time.
@@ -155,7 +156,7 @@ describe('expired events', () => {
     ['after reading, before writing the events', isDueSessionRead],
     ['after writing the events, before deleting', isExpiredEventWrite],
   ])('loses no event when the cleaner is killed %s', async (_, trigger) => {
-    const prefix = `ev${++prefixes}`;
+    const prefix = `sess:ev${++prefixes}`;
     const groupA = await group(prefix, 'a', 2);
     const groupB = await group(prefix, 'b', 1);
     const victimPort = new DyingPort(await connect());
@@ -187,7 +188,7 @@ describe('expired events', () => {
   });
 
   it('reports sessions whose hash Redis deleted before the cleaner came', async () => {
-    const prefix = `ev${++prefixes}`;
+    const prefix = `sess:ev${++prefixes}`;
     const received = await group(prefix, 'a', 1);
     const writer = open(await connect(), prefix, { grace: 50, idleTimeout: 200 });
     const sessions = [];
@@ -209,7 +210,7 @@ describe('expired events', () => {
   });
 
   it('deletes a session whose times do not parse, reporting its indexed expiry', async () => {
-    const prefix = `ev${++prefixes}`;
+    const prefix = `sess:ev${++prefixes}`;
     const received = await group(prefix, 'a', 1);
     const writer = open(await connect(), prefix, { grace: 60_000 });
     const broken = await writer.create({ i: 1 });

@@ -3,6 +3,7 @@ import { createNodeRedisPort, type NodeRedisPort } from '@sess/node-redis';
 import { type RedisServer, startRedis } from '@sess/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DyingPort } from './dying-port.js';
+import { APP_USER } from './least-privilege.js';
 
 // The cleaner lease on a real Redis: ten instances, one worker at any time, and a quick
 // handover when the worker stops or dies. Every command is audited (no forbidden ones).
@@ -19,7 +20,7 @@ const stores: SessionStore[] = [];
 let prefixes = 0;
 
 beforeAll(async () => {
-  server = await startRedis({ audit: true });
+  server = await startRedis({ audit: true, users: [APP_USER] });
 });
 
 afterEach(async () => {
@@ -32,11 +33,11 @@ afterAll(async () => {
 });
 
 async function fleet(size: number): Promise<{ stores: SessionStore[]; dying: DyingPort[] }> {
-  const prefix = `lease${++prefixes}`;
+  const prefix = `sess:lease${++prefixes}`;
   const opened: SessionStore[] = [];
   const dying: DyingPort[] = [];
   for (let i = 0; i < size; i++) {
-    const port = await createNodeRedisPort({ url: server.url });
+    const port = await createNodeRedisPort({ url: server.urlAs(APP_USER.name) });
     ports.push(port);
     const wrapped = new DyingPort(port);
     dying.push(wrapped);

@@ -11,6 +11,7 @@ import {
 import { createNodeRedisPort, type NodeRedisPort } from '@sess/node-redis';
 import { type RedisServer, startRedis } from '@sess/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { APP_USER } from './least-privilege.js';
 
 // What the repository writes to the event stream, and what it tells its own instance: every
 // local event is in the stream too but an anonymous session's creation (unless asked for), the
@@ -23,8 +24,8 @@ const stores: SessionStore[] = [];
 let prefixes = 0;
 
 beforeAll(async () => {
-  server = await startRedis({ audit: true });
-  port = await createNodeRedisPort({ url: server.url });
+  server = await startRedis({ audit: true, users: [APP_USER] });
+  port = await createNodeRedisPort({ url: server.urlAs(APP_USER.name) });
 });
 
 afterEach(async () => {
@@ -39,7 +40,7 @@ afterAll(async () => {
 function store(options: Partial<SessionStoreOptions> = {}): SessionStore {
   const created = createSessionStore({
     port,
-    prefix: `es${++prefixes}`,
+    prefix: `sess:es${++prefixes}`,
     cleaner: false,
     ...options,
   });

@@ -9,6 +9,7 @@ import { createNodeRedisPort, type NodeRedisPort } from '@sess/node-redis';
 import { type RedisServer, startRedis } from '@sess/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DyingPort } from './dying-port.js';
+import { APP_USER } from './least-privilege.js';
 
 // The two subscription modes on a real Redis, each instance with its own connections:
 // broadcast gives every instance every event, a group gives each event to one instance.
@@ -20,7 +21,7 @@ const stores: SessionStore[] = [];
 let prefixes = 0;
 
 beforeAll(async () => {
-  server = await startRedis({ audit: true });
+  server = await startRedis({ audit: true, users: [APP_USER] });
 });
 
 afterEach(async () => {
@@ -37,7 +38,7 @@ async function instance(
   options: Partial<SessionStoreOptions> = {},
   wrap?: (port: NodeRedisPort) => SessionStoreOptions['port'],
 ): Promise<SessionStore> {
-  const port = await createNodeRedisPort({ url: server.url });
+  const port = await createNodeRedisPort({ url: server.urlAs(APP_USER.name) });
   ports.push(port);
   const store = createSessionStore({
     port: wrap ? wrap(port) : port,
@@ -76,7 +77,7 @@ async function traffic(writers: readonly SessionStore[], now: { value: number })
 
 describe('broadcast mode', () => {
   it('gives every event to every subscribed instance', async () => {
-    const prefix = `bc${++prefixes}`;
+    const prefix = `sess:bc${++prefixes}`;
     const now = { value: Date.now() };
     const clock = { now: () => now.value };
     const seen: SessionEvent[][] = [[], [], []];
@@ -117,7 +118,7 @@ describe('broadcast mode', () => {
 
 describe('group mode', () => {
   it('gives each event to one of the instances of the group, once in total', async () => {
-    const prefix = `gr${++prefixes}`;
+    const prefix = `sess:gr${++prefixes}`;
     const now = { value: Date.now() };
     const clock = { now: () => now.value };
     const byInstance: SessionEvent[][] = [[], [], []];
@@ -153,7 +154,7 @@ describe('group mode', () => {
   });
 
   it("lets a live consumer take over a dead consumer's pending events", async () => {
-    const prefix = `gr${++prefixes}`;
+    const prefix = `sess:gr${++prefixes}`;
     let doomed: DyingPort | undefined;
     const victim = await instance(prefix, {}, (port) => {
       doomed = new DyingPort(port);
@@ -195,7 +196,7 @@ describe('group mode', () => {
   });
 
   it('sets an event aside after maxDeliveries and reports it', async () => {
-    const prefix = `gr${++prefixes}`;
+    const prefix = `sess:gr${++prefixes}`;
     const store = await instance(prefix);
     const attempts: number[] = [];
     const letters: DeadLetter[] = [];
@@ -223,7 +224,7 @@ describe('group mode', () => {
   });
 
   it('closes at once although a read is blocked', async () => {
-    const store = await instance(`gr${++prefixes}`);
+    const store = await instance(`sess:gr${++prefixes}`);
     const subscription = await store.subscribe({
       mode: 'group',
       group: 'g',

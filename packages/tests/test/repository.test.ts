@@ -7,6 +7,7 @@ import {
   startRedis,
 } from '@sess/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { APP_USER } from './least-privilege.js';
 
 // The repository against a real redis-server, through the node-redis port, with every call
 // counted by a recording port and every command audited by the server's MONITOR.
@@ -20,7 +21,7 @@ let prefixes = 0;
 function store(options: Partial<Parameters<typeof createSessionStore>[0]> = {}): SessionStore {
   return createSessionStore({
     port,
-    prefix: `t${++prefixes}`,
+    prefix: `sess:t${++prefixes}`,
     now: () => clock,
     cleaner: false, // its ticks would go through the recording port
     ...options,
@@ -28,8 +29,8 @@ function store(options: Partial<Parameters<typeof createSessionStore>[0]> = {}):
 }
 
 beforeAll(async () => {
-  server = await startRedis({ audit: true });
-  redis = await createNodeRedisPort({ url: server.url });
+  server = await startRedis({ audit: true, users: [APP_USER] });
+  redis = await createNodeRedisPort({ url: server.urlAs(APP_USER.name) });
   port = createRecordingPort(redis);
 });
 
@@ -227,7 +228,7 @@ describe('timeouts are policy, not stored', () => {
   });
 
   it('a shorter timeout in the options ends live sessions at once; a longer one applies from the next touch', async () => {
-    const prefix = `t${++prefixes}`;
+    const prefix = `sess:t${++prefixes}`;
     // Stores on the same keys, as instances before and after a deploy that changed the options.
     const deployed = (idleTimeout: number, absoluteTimeout: number) =>
       store({ prefix, idleTimeout, absoluteTimeout, touchInterval: 1_000 });

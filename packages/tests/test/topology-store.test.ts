@@ -6,7 +6,7 @@ import {
   type SessionStore,
   type SessionStoreOptions,
 } from '@sess/core';
-import type { NodeRedisPort } from '@sess/node-redis';
+import { createNodeRedisPort, type NodeRedisPort } from '@sess/node-redis';
 import {
   createRecordingPort,
   keySlot,
@@ -17,12 +17,14 @@ import {
   startRedisSentinel,
 } from '@sess/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { clusterPort, sentinelPort, until } from './topology-support.js';
+import { APP_CREDENTIALS, appUserArgs } from './least-privilege.js';
+import { until } from './topology-support.js';
 
 // The repository, the cleaner and session events on Sentinel and on Cluster, through
 // @sess/node-redis, with every command audited on every data server: the behaviour
 // repository.test.ts and cleaner-events.test.ts show on standalone, the same round trips, and
 // on Cluster sessions and expiry buckets spread over every master, with no CROSSSLOT anywhere.
+// The application signs in as the least-privilege user of docs/production/least-privilege.md.
 
 interface Topology {
   readonly name: string;
@@ -43,9 +45,13 @@ const topologies: Topology[] = [
     name: 'Sentinel',
     masters: 1,
     async start() {
-      sentinel = await startRedisSentinel({ audit: true });
+      sentinel = await startRedisSentinel({ audit: true, args: appUserArgs() });
     },
-    connect: () => sentinelPort(sentinel),
+    connect: () =>
+      createNodeRedisPort({
+        sentinel: { name: sentinel.masterName, nodes: sentinel.nodes, ...APP_CREDENTIALS },
+        onError: () => {},
+      }),
     masterFor: async () => undefined,
     violations: async () => (await sentinel.audit()).violations,
     stop: () => sentinel?.stop(),
@@ -54,9 +60,13 @@ const topologies: Topology[] = [
     name: 'Cluster',
     masters: 3,
     async start() {
-      cluster = await startRedisCluster({ audit: true });
+      cluster = await startRedisCluster({ audit: true, args: appUserArgs() });
     },
-    connect: () => clusterPort(cluster),
+    connect: () =>
+      createNodeRedisPort({
+        cluster: { rootNodes: cluster.rootNodes, ...APP_CREDENTIALS },
+        onError: () => {},
+      }),
     masterFor: (key) => cluster.masterFor(key),
     violations: async () => (await cluster.audit()).violations,
     stop: () => cluster?.stop(),
@@ -87,7 +97,7 @@ describe.each(topologies)('$name', (topology) => {
   ): Promise<SessionStore> {
     const store = createSessionStore({
       port: port ?? (await connect()),
-      prefix: `${topology.name.toLowerCase()}${++prefixes}`,
+      prefix: `sess:${topology.name.toLowerCase()}${++prefixes}`,
       cleaner: false,
       ...options,
     });
@@ -180,7 +190,7 @@ describe.each(topologies)('$name', (topology) => {
   });
 
   it('the cleaner: one leader among three instances; one expired event per session per group', async () => {
-    const prefix = `${topology.name.toLowerCase()}${++prefixes}`;
+    const prefix = `sess:${topology.name.toLowerCase()}${++prefixes}`;
     const common = {
       prefix,
       idleTimeout: 600,

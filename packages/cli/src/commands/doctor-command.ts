@@ -4,6 +4,7 @@ import {
   type CheckResult,
   type CheckStatus,
   mergeVerdicts,
+  notRunVerdict,
   unchecked,
   type Verdict,
   worst,
@@ -24,7 +25,9 @@ import { ExitCode } from '../exit-codes.js';
 /**
  * `sess doctor`: checks what matters to sessions in production and explains each finding.
  * Reads INFO, PING, TIME, and SENTINEL / CLUSTER INFO / CLUSTER SLOTS where they apply;
- * never CONFIG. Exits 1 when any check fails; warnings alone exit 0.
+ * never CONFIG. A check whose command the server refuses to this user is skipped, naming the
+ * command; the others still run. Exits 1 when any check fails, 4 when none failed but some
+ * were skipped; warnings alone exit 0.
  */
 export const doctorCommand: Command = async ({ args, connection, openStore, progress }) => {
   const store = openStore();
@@ -32,27 +35,66 @@ export const doctorCommand: Command = async ({ args, connection, openStore, prog
   const results: CheckResult[] = [];
 
   let ranges: SlotRange[] = [];
+  let slotsError: unknown;
   if (connection.topology === 'cluster') {
-    ranges = parseClusterSlots(await connection.main.call(['CLUSTER', 'SLOTS']));
+    try {
+      ranges = parseClusterSlots(await connection.main.call(['CLUSTER', 'SLOTS']));
+    } catch (error) {
+      slotsError = error;
+    }
   }
-  const facts = await gatherNodeFacts(connection, ranges);
+  const readings = await gatherNodeFacts(connection, ranges);
 
   const perNode = (
     id: string,
     title: string,
     judge: (node: NodeFacts) => Verdict | undefined,
+    reason: string,
   ): void => {
-    const verdicts = facts.flatMap((node) => {
-      const verdict = judge(node);
+    if (slotsError !== undefined) {
+      // Without the slot map there is no knowing which masters to ask.
+      results.push(unchecked(id, title, slotsError, reason));
+      return;
+    }
+    const verdicts = readings.flatMap((node) => {
+      const verdict =
+        node.info !== undefined
+          ? judge({ address: node.address, info: node.info })
+          : notRunVerdict(node.error, reason);
       return verdict ? [{ address: node.address, verdict }] : [];
     });
     if (verdicts.length > 0) results.push(mergeVerdicts(id, title, verdicts));
   };
-  perNode('redis-version', 'Redis version', versionVerdict);
-  perNode('eviction-policy', 'Eviction policy', evictionVerdict);
-  perNode('memory', 'Memory headroom', memoryVerdict);
-  perNode('persistence', 'Persistence and replicas', (node) => persistenceVerdict(node, now));
-  perNode('replication', 'Replication', replicationVerdict);
+  perNode(
+    'redis-version',
+    'Redis version',
+    versionVerdict,
+    'sess needs Redis 7.0 or Valkey 7.2 (PEXPIRETIME, XAUTOCLAIM).',
+  );
+  perNode(
+    'eviction-policy',
+    'Eviction policy',
+    evictionVerdict,
+    'An eviction policy other than noeviction can delete sessions when memory runs out.',
+  );
+  perNode(
+    'memory',
+    'Memory headroom',
+    memoryVerdict,
+    'A full Redis evicts sessions or refuses sign-ins.',
+  );
+  perNode(
+    'persistence',
+    'Persistence and replicas',
+    (node) => persistenceVerdict(node, now),
+    'Without persistence or a replica, a restart of Redis signs everyone out.',
+  );
+  perNode(
+    'replication',
+    'Replication',
+    replicationVerdict,
+    'A lagging replica loses sessions in a failover; a replica refuses writes.',
+  );
 
   const attempt = async (
     id: string,
@@ -73,10 +115,19 @@ export const doctorCommand: Command = async ({ args, connection, openStore, prog
     );
   }
   if (connection.topology === 'cluster') {
-    await attempt('cluster', 'Cluster', 'The Cluster must cover every slot.', () =>
-      clusterCheck(connection.main, ranges),
+    await attempt('cluster', 'Cluster', 'The Cluster must cover every slot.', () => {
+      if (slotsError !== undefined) throw slotsError;
+      return clusterCheck(connection.main, ranges);
+    });
+    await attempt(
+      'bucket-spread',
+      'Expiry buckets vs masters',
+      'The expiry buckets should spread over the masters.',
+      () => {
+        if (slotsError !== undefined) throw slotsError;
+        return bucketSpreadCheck(store.keys.buckets, ranges);
+      },
     );
-    results.push(bucketSpreadCheck(store.keys.buckets, ranges));
   }
   await attempt('latency', 'Round-trip latency', 'Every session request pays a round trip.', () =>
     latencyCheck(connection.main, args.pings, progress('Pinging', args.pings)),
@@ -85,15 +136,16 @@ export const doctorCommand: Command = async ({ args, connection, openStore, prog
     clockCheck(connection.main),
   );
 
-  const counts: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0 };
+  const counts: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0, skip: 0 };
   for (const result of results) counts[result.status]++;
   const status = worst(results.map((result) => result.status));
   const target =
     connection.topology === 'cluster'
-      ? `Cluster of ${facts.length} masters`
+      ? `Cluster of ${readings.length} masters`
       : `${connection.topology} ${connection.main.address}`;
   return {
-    exitCode: status === 'fail' ? ExitCode.failed : ExitCode.ok,
+    exitCode:
+      status === 'fail' ? ExitCode.failed : counts.skip > 0 ? ExitCode.partial : ExitCode.ok,
     json: {
       target: { topology: connection.topology, address: connection.main.address },
       status,
@@ -104,7 +156,12 @@ export const doctorCommand: Command = async ({ args, connection, openStore, prog
   };
 };
 
-const LABEL: Record<CheckStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' };
+const LABEL: Record<CheckStatus, string> = {
+  pass: 'PASS',
+  skip: 'SKIP',
+  warn: 'WARN',
+  fail: 'FAIL',
+};
 
 function renderReport(
   target: string,
@@ -113,16 +170,25 @@ function renderReport(
 ): string {
   const width = Math.max(...results.map((result) => result.title.length));
   const lines = [`sess doctor: ${target}`, ''];
+  // Several checks may be skipped for the same refused command: its fix is said once.
+  const fixesGiven = new Set<string>();
   for (const result of results) {
     lines.push(`${LABEL[result.status]}  ${result.title.padEnd(width)}  ${result.summary}`);
     if (result.status !== 'pass') {
       const indent = ' '.repeat(6);
       lines.push(...wrap(`why: ${result.reason}`, 94).map((line) => indent + line));
-      if (result.fix) lines.push(...wrap(`fix: ${result.fix}`, 94).map((line) => indent + line));
+      if (result.fix && !fixesGiven.has(result.fix)) {
+        lines.push(...wrap(`fix: ${result.fix}`, 94).map((line) => indent + line));
+      }
+      if (result.fix && result.status === 'skip') fixesGiven.add(result.fix);
     }
   }
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  lines.push('', `${counts.pass} passed, ${plural(counts.warn, 'warning')}, ${counts.fail} failed`);
+  const skipped = counts.skip > 0 ? `, ${counts.skip} not run (refused: see SKIP)` : '';
+  lines.push(
+    '',
+    `${counts.pass} passed, ${plural(counts.warn, 'warning')}, ${counts.fail} failed${skipped}`,
+  );
   return lines.join('\n');
 }
 

@@ -1,4 +1,13 @@
-export type CheckStatus = 'pass' | 'warn' | 'fail';
+import { CommandRefusedError } from '../command-refused.js';
+
+/** `skip`: the check could not run, because the server refused a command it needs to this user. */
+export type CheckStatus = 'pass' | 'skip' | 'warn' | 'fail';
+
+/** The command a skipped check needed and what the server answered. */
+export interface Refusal {
+  readonly command: string;
+  readonly reply: string;
+}
 
 /** One finding of `sess doctor`. */
 export interface CheckResult {
@@ -10,9 +19,11 @@ export interface CheckResult {
   readonly summary: string;
   /** Why it matters for sessions. */
   readonly reason: string;
-  /** What to do about it (for warn and fail). */
+  /** What to do about it (for warn, fail and skip). */
   readonly fix: string | undefined;
   readonly details?: unknown;
+  /** For `skip`: the command the server refused. */
+  readonly refused?: Refusal;
 }
 
 /** A node-level finding before it is named and merged with the other nodes'. */
@@ -22,9 +33,11 @@ export interface Verdict {
   readonly reason: string;
   readonly fix?: string;
   readonly details?: unknown;
+  readonly refused?: Refusal;
 }
 
-const RANK: Record<CheckStatus, number> = { pass: 0, warn: 1, fail: 2 };
+// A skipped check hides nothing worse than what the others found, but is more than a pass.
+const RANK: Record<CheckStatus, number> = { pass: 0, skip: 1, warn: 2, fail: 3 };
 
 export function worst(statuses: readonly CheckStatus[]): CheckStatus {
   return statuses.reduce<CheckStatus>((a, b) => (RANK[b] > RANK[a] ? b : a), 'pass');
@@ -45,6 +58,7 @@ export function mergeVerdicts(
     verdicts.length === 1
       ? (verdicts[0]?.verdict.summary ?? '')
       : verdicts.map(({ address, verdict }) => `${address}: ${verdict.summary}`).join('; ');
+  const refused = verdicts.find(({ verdict }) => verdict.refused)?.verdict.refused;
   return {
     id,
     title,
@@ -56,14 +70,33 @@ export function mergeVerdicts(
       verdicts.length === 1
         ? verdicts[0]?.verdict.details
         : verdicts.map(({ address, verdict }) => ({ address, ...toObject(verdict.details) })),
+    ...(refused ? { refused } : {}),
   };
 }
 
-/** A check that could not run: a failure, saying why. */
+/**
+ * A check that could not run. Refused by the server (ACL, or a command it does not have): a
+ * skip naming the command. Anything else (no answer in time, a reply that makes no sense): a
+ * failure, saying why.
+ */
 export function unchecked(id: string, title: string, error: unknown, reason: string): CheckResult {
+  return { id, title, ...notRunVerdict(error, reason) };
+}
+
+/** The verdict for a check (or one node of it) that could not run because of `error`. */
+export function notRunVerdict(error: unknown, reason: string): Verdict & { fix: string } {
+  if (error instanceof CommandRefusedError) {
+    return {
+      status: 'skip',
+      summary: `not run: ${error.command} refused (${error.reply})`,
+      reason,
+      fix: /^NOPERM\b/.test(error.reply)
+        ? `Allow ${error.command} to the user the CLI signs in as (the least-privilege page of the sess docs has the CLI's ACL rules), or run it as a user that has it.`
+        : `This server does not offer ${error.command} (renamed or disabled): the check cannot run here.`,
+      refused: { command: error.command, reply: error.reply },
+    };
+  }
   return {
-    id,
-    title,
     status: 'fail',
     summary: `could not check: ${error instanceof Error ? error.message : String(error)}`,
     reason,

@@ -1,3 +1,4 @@
+import { CommandRefusedError } from '../command-refused.js';
 import type { SentinelNodes } from '../connection.js';
 import type { CheckResult } from './check-result.js';
 
@@ -12,9 +13,13 @@ interface MasterView {
   readonly quorumCheck: string;
 }
 
-/** Reachable sentinels, their quorum, their view of the master, and CKQUORUM. */
+/**
+ * Reachable sentinels, their quorum, their view of the master, and CKQUORUM. Rejects with the
+ * refusal when every sentinel that answered refused `SENTINEL MASTER` to this user.
+ */
 export async function sentinelCheck(sentinels: SentinelNodes): Promise<CheckResult> {
   const views: MasterView[] = [];
+  const refusals: CommandRefusedError[] = [];
   const failures: string[] = sentinels.unreachable.map(
     ({ address }) => `${address} did not answer`,
   );
@@ -32,8 +37,13 @@ export async function sentinelCheck(sentinels: SentinelNodes): Promise<CheckResu
         .then(String, (error: Error) => `NOQUORUM ${error.message}`);
       views.push({ sentinel: node.address, fields, quorumCheck });
     } catch (error) {
+      if (error instanceof CommandRefusedError) refusals.push(error);
       failures.push(`${node.address}: ${(error as Error).message}`);
     }
+  }
+  const [refused] = refusals;
+  if (views.length === 0 && refused && refusals.length === sentinels.reachable.length) {
+    throw refused;
   }
   const total = sentinels.reachable.length + sentinels.unreachable.length;
   const first = views[0]?.fields;

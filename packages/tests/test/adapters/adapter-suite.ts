@@ -15,9 +15,12 @@ import {
   startRedis,
 } from '@sess/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { APP_USER } from '../least-privilege.js';
 
 // One suite, run over real HTTP against a real redis-server for each framework adapter: the
-// adapters must behave identically, so each test file only says how to build an app.
+// adapters must behave identically, so each test file only says how to build an app. The
+// stores run as the least-privilege user of docs/production/least-privilege.md (keys under
+// `sess:`, no channels, no @dangerous), so every adapter shows those rules are enough.
 
 /** Cookie secrets of 32 characters or more, as sess requires. */
 const CURRENT_SECRET = 'the current secret, 32 characters or more';
@@ -128,7 +131,12 @@ export function adapterSuite(framework: string, startApp: StartApp): void {
     const apps: RunningApp[] = [];
 
     function store(options: Partial<SessionStoreOptions> = {}): SessionStore {
-      return createSessionStore({ port, prefix: `a${++prefixes}`, cleaner: false, ...options });
+      return createSessionStore({
+        port,
+        prefix: `sess:a${++prefixes}`,
+        cleaner: false,
+        ...options,
+      });
     }
 
     async function app(
@@ -146,10 +154,11 @@ export function adapterSuite(framework: string, startApp: StartApp): void {
     beforeAll(async () => {
       server = await startRedis({
         audit: true,
+        users: [APP_USER],
         // Room for the tests' sessions; one test fills it to see a sign-out under OOM.
         args: ['--maxmemory', String(MAX_MEMORY), '--maxmemory-policy', 'noeviction'],
       });
-      redis = await createNodeRedisPort({ url: server.url });
+      redis = await createNodeRedisPort({ url: server.urlAs(APP_USER.name) });
       port = createRecordingPort(redis);
     });
 
@@ -160,6 +169,38 @@ export function adapterSuite(framework: string, startApp: StartApp): void {
     });
 
     beforeEach(() => port.reset());
+
+    it('the stores run as a user limited to sess:* keys, without @dangerous commands', async () => {
+      const refused = (command: string, args: string[], keys: string[] = []) =>
+        redis.send({ command, keys, args }).then(
+          () => 'allowed',
+          (error: Error) => error.message,
+        );
+      const client = await redis.send({ command: 'CLIENT', keys: [], args: ['INFO'] });
+      expect(String(client)).toMatch(/ user=sess-app /);
+      expect(await refused('HSET', ['other:key', 'a', '1'], ['other:key'])).toMatch(/^NOPERM/);
+      expect(await refused('INFO', [])).toMatch(/^NOPERM/);
+      expect(await refused('PUBLISH', ['sess:channel', 'x'])).toMatch(/^NOPERM/);
+      // Commands the audit forbids are asked about, not sent: ACL DRYRUN, as the admin.
+      const admin = await createNodeRedisPort({ url: server.url });
+      try {
+        for (const command of [
+          ['SCAN', '0'],
+          ['KEYS', 'sess:*'],
+          ['FLUSHALL'],
+          ['CONFIG', 'GET', 'x'],
+        ]) {
+          const answer = await admin.send({
+            command: 'ACL',
+            keys: [],
+            args: ['DRYRUN', APP_USER.name, ...command],
+          });
+          expect(String(answer), command.join(' ')).toMatch(/no permissions/);
+        }
+      } finally {
+        await admin.close();
+      }
+    });
 
     it('a request without a cookie that writes nothing: no Redis command, no Set-Cookie', async () => {
       const running = await app();
@@ -299,8 +340,8 @@ export function adapterSuite(framework: string, startApp: StartApp): void {
       const cookie = cookieOf(await get(running, '/sign-in?user=oom'));
       await redis.send({
         command: 'SETRANGE',
-        keys: ['filler'],
-        args: ['filler', MAX_MEMORY, 'x'],
+        keys: ['sess:filler'],
+        args: ['sess:filler', MAX_MEMORY, 'x'],
       });
       try {
         const signedOut = await get(running, '/sign-out', cookie);
@@ -308,7 +349,7 @@ export function adapterSuite(framework: string, startApp: StartApp): void {
         expect(signedOut.headers.getSetCookie()[0]).toMatch(/^sess=; Max-Age=0;/);
         expect(refused).toEqual(['destroyed']);
       } finally {
-        await redis.send({ command: 'DEL', keys: ['filler'], args: ['filler'] });
+        await redis.send({ command: 'DEL', keys: ['sess:filler'], args: ['sess:filler'] });
       }
       expect(await sessions.findByPrincipal('oom')).toEqual([]);
       await sessions.repairNow();
@@ -349,7 +390,7 @@ export function adapterSuite(framework: string, startApp: StartApp): void {
       const MINUTE = 60_000;
       const DAY = 24 * 60 * MINUTE;
       let clock = Date.now();
-      const prefix = `life${++prefixes}`;
+      const prefix = `sess:life${++prefixes}`;
       const remember = {
         idleTimeout: 30 * DAY,
         absoluteTimeout: 90 * DAY,
@@ -601,8 +642,11 @@ export function adapterSuite(framework: string, startApp: StartApp): void {
       let anonymousCookie: string;
 
       beforeAll(async () => {
-        frozen = await startRedis({ audit: true });
-        frozenPort = await createNodeRedisPort({ url: frozen.url, onError: () => {} });
+        frozen = await startRedis({ audit: true, users: [APP_USER] });
+        frozenPort = await createNodeRedisPort({
+          url: frozen.urlAs(APP_USER.name),
+          onError: () => {},
+        });
         const sessions = createSessionStore({ port: frozenPort, operationTimeout: deadline });
         failing = await startApp({ store: sessions, onUnavailable: 'fail' }, routes());
         anonymous = await startApp({ store: sessions, onUnavailable: 'anonymous' }, routes());
