@@ -99,7 +99,10 @@ describe('startRedis({ users })', () => {
         /users\[0\]\.role: unknown option/,
       ],
       [{ tls: { clientAuth: true } as unknown as boolean }, /tls\.clientAuth: unknown option/],
-      [{ user: [app] } as unknown as StartRedisOptions, /^user: unknown option; did you mean `users`\?/],
+      [
+        { user: [app] } as unknown as StartRedisOptions,
+        /^user: unknown option; did you mean `users`\?/,
+      ],
     ];
     for (const [options, message] of cases) {
       await expect(startRedis({ env: false, ...options })).rejects.toThrow(message);
