@@ -129,7 +129,7 @@ Connection (as @sess/node-redis takes it; one of):
   --url <url>               redis[s]://[[user][:password]@]host[:port][/db]
                             (default: $SESS_REDIS_URL, else redis://127.0.0.1:6379)
   --sentinel <h:p,...>      Sentinel addresses, with --master <name> (default: mymaster)
-  --cluster <h:p,...>       Cluster seed nodes
+  --cluster <h:p,...>       Cluster nodes to start from
   --username <name>         for Sentinel and Cluster nodes
   --password <secret>       for Sentinel and Cluster nodes (default: $SESS_REDIS_PASSWORD)
   --sentinel-password <s>   for the sentinels themselves (default: $SESS_SENTINEL_PASSWORD)

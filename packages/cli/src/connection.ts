@@ -157,11 +157,11 @@ async function connectCluster(
       }),
     nodes.map(formatAddress).join(','),
   );
-  const seeds = nodes.map(formatAddress).join(',');
+  const startNodes = nodes.map(formatAddress).join(',');
   return new OpenConnection(
     'cluster',
     port,
-    `cluster via ${seeds}`,
+    `cluster via ${startNodes}`,
     access,
     undefined,
     timeout,

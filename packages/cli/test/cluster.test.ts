@@ -7,7 +7,7 @@ import { APP_USER } from './support/acl-users.js';
 import { runSessHereJson, runSessJson } from './support/run-sess.js';
 
 let cluster: RedisClusterSet;
-let seeds: string;
+let startNodes: string;
 let sessionId: string;
 const prefix = `k${randomUUID().slice(0, 8)}`;
 
@@ -20,7 +20,7 @@ beforeAll(async () => {
     replicasPerMaster: 1,
     args: [...appUser, ...APP_USER.rules.split(' ')],
   });
-  seeds = cluster.nodes
+  startNodes = cluster.nodes
     .slice(0, 2)
     .map((node) => `${node.host}:${node.port}`)
     .join(',');
@@ -44,7 +44,7 @@ describe.concurrent('sess with --cluster', () => {
     const stats = await runSessJson<{ sessions: { active: number }; redis: { topology: string } }>([
       'stats',
       '--cluster',
-      seeds,
+      startNodes,
       '--prefix',
       prefix,
     ]);
@@ -55,7 +55,7 @@ describe.concurrent('sess with --cluster', () => {
       '--principal',
       'ada',
       '--cluster',
-      seeds,
+      startNodes,
       '--prefix',
       prefix,
     ]);
@@ -64,7 +64,7 @@ describe.concurrent('sess with --cluster', () => {
       'inspect',
       sessionId,
       '--cluster',
-      seeds,
+      startNodes,
       '--prefix',
       prefix,
     ]);
@@ -74,7 +74,7 @@ describe.concurrent('sess with --cluster', () => {
   it('doctor checks slot coverage, replicas and the expiry buckets per master', async () => {
     const { code, json } = await runSessJson<{
       checks: Array<{ id: string; status: string; summary: string; details?: unknown }>;
-    }>(['doctor', '--cluster', seeds, '--pings', '5']);
+    }>(['doctor', '--cluster', startNodes, '--pings', '5']);
     const byId = new Map(json.checks.map((check) => [check.id, check]));
     expect(byId.get('cluster')).toMatchObject({ status: 'pass' });
     expect(byId.get('cluster')?.summary).toMatch(
@@ -94,7 +94,7 @@ describe.concurrent('sess with --cluster', () => {
     }>([
       'doctor',
       '--cluster',
-      seeds,
+      startNodes,
       '--username',
       APP_USER.name,
       '--password',

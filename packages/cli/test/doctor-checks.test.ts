@@ -50,7 +50,7 @@ const threeMasters = parseClusterSlots([
 
 describe('cluster checks', () => {
   it('reads slot coverage and replicas per master', async () => {
-    const info = (text: string) => node('seed', () => text.split(' ').join('\r\n'));
+    const info = (text: string) => node('first', () => text.split(' ').join('\r\n'));
     const healthy = await clusterCheck(
       info(
         'cluster_state:ok cluster_slots_assigned:16384 cluster_slots_ok:16384 cluster_slots_pfail:0 cluster_slots_fail:0',

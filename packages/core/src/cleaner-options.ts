@@ -10,7 +10,7 @@ import {
   type RelatedOption,
 } from './option-numbers.js';
 
-/** How the expired-session cleaner of a store runs (DESIGN §6). */
+/** How the expired-session cleaner of a store runs (docs/design/cleaner.md). */
 export interface CleanerOptions {
   /**
    * Time between two ticks (ms). Each wait is this ±20 %, so instances never tick together.

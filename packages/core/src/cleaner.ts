@@ -65,7 +65,7 @@ export interface CleanerDependencies {
 }
 
 /**
- * Deletes expired sessions and writes their `expired` events (DESIGN §6). Every instance may
+ * Deletes expired sessions and writes their `expired` events (docs/design/cleaner.md). Every instance may
  * run one; only the holder of the Redis lease works, so the cost follows the sessions that
  * expire, not the number of instances. Ticks are jittered, rounds bounded by `batchSize` and
  * the tick by `tickBudget`. Its timers never keep a process alive.

@@ -3,9 +3,8 @@ import { SessError } from './errors.js';
 
 /**
  * Operations whose deadlines fall in the same window of this many ms share one timer and one
- * AbortSignal. An AbortController and a timer of its own cost an operation about as much as
- * the rest of the core's bookkeeping for a load (measured in bench/peers); shared, the cost per
- * operation is a Set entry. A deadline is never early, and at most this much late, plus the
+ * AbortSignal. An AbortController and a timer of its own would be among the largest costs of a
+ * load (docs/design/read-path.md); shared, the cost per operation is a Set entry. A deadline is never early, and at most this much late, plus the
  * rest of the event loop's turn (see `#end`).
  */
 const WINDOW_MS = 10;

@@ -19,7 +19,7 @@ import {
 } from './trust-proxy.js';
 
 /**
- * The HTTP request lifecycle, for any framework (DESIGN §7): `open` a request from its Cookie
+ * The HTTP request lifecycle, for any framework (docs/design/http-lifecycle.md): `open` a request from its Cookie
  * header and connection facts, let the handler use `scope.session`, then `scope.commit()` and
  * send the Set-Cookie (and Cache-Control) headers it returns. Adapters are this plus their
  * framework's plumbing.
@@ -71,8 +71,8 @@ export class HttpSessions {
   /**
    * `open` with callbacks instead of a promise: exactly one is called, never synchronously.
    * For adapters whose framework takes callbacks (Express, Fastify): each promise between the
-   * reply and the framework cost a read a few per cent of sess' own work (`npm run
-   * instructions -w @sess/bench-peers`). A callback that throws is the framework's error, as
+   * reply and the framework is a measurable share of sess' own work for a read
+   * (docs/design/read-path.md). A callback that throws is the framework's error, as
    * in a `.then()`.
    */
   openWith(

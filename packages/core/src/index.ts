@@ -20,7 +20,7 @@ export {
   type ScriptEmulation,
 } from './lua-script.js';
 export { createMemoryPort, MemoryPort } from './memory-port.js';
-// Measurements (DESIGN §8): the observer interface and the figures read from Redis on demand
+// Measurements (docs/operations/metrics.md): the observer interface and the figures read from Redis on demand
 export {
   type OperationOutcome,
   type SessionObserver,

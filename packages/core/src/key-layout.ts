@@ -1,8 +1,8 @@
 import * as crypto from 'node:crypto';
 
 /**
- * SHA-256 in base64url. `crypto.hash` (Node 20.12+) digests in one call, without a Hash object,
- * in half the time; a namespace import, so that an older Node 20 falls back instead of failing.
+ * SHA-256 in base64url. `crypto.hash` (Node 20.12+) digests in one call, without a Hash object;
+ * a namespace import, so that a Node without it falls back instead of failing.
  */
 const sha256 =
   typeof crypto.hash === 'function'
@@ -10,7 +10,7 @@ const sha256 =
     : (text: string) => crypto.createHash('sha256').update(text).digest('base64url');
 
 /**
- * Where everything lives in Redis (DESIGN §4). Each key carries a hash tag, so per-session
+ * Where everything lives in Redis (docs/design/data-layout.md). Each key carries a hash tag, so per-session
  * keys land on the slot of their id and the shared keys spread over the cluster.
  */
 export class KeyLayout {

@@ -31,7 +31,7 @@ export interface OperationOutcome {
 }
 
 /**
- * Receives the store's measurements (DESIGN §8): give one as the store's `observer` option.
+ * Receives the store's measurements (docs/operations/metrics.md): give one as the store's `observer` option.
  * Every method is optional and called synchronously, so keep them cheap (increment a counter,
  * observe a histogram); one that throws is ignored. `@sess/prometheus` implements this; so can
  * anything else (OpenTelemetry, StatsD, logs), with no dependency on sess beyond this type.

@@ -41,8 +41,8 @@ export const jsonSerializer: Serializer = {
 /**
  * A JSON string with nothing to unescape: `"`, then no `"`, `\` or control character, then `"`.
  * Its value is the text between the quotes, as `JSON.parse` would return it. Strings are the
- * commonest attribute values, and `JSON.parse` costs about 1,000 instructions a call under
- * callgrind, most of them entering the runtime; this loop costs a few per character.
+ * commonest attribute values, and most of what `JSON.parse` costs a call is entering the
+ * runtime; this loop costs a few instructions per character (docs/design/read-path.md).
  */
 function isPlainJsonString(text: string): boolean {
   const last = text.length - 1;

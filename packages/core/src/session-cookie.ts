@@ -24,8 +24,7 @@ const INVALID: IncomingCookie = Object.freeze({ present: true, id: undefined, st
 
 /**
  * Cookie values accepted lately. A browser sends the same value on every request, and an HMAC
- * costs a read about as much as the rest of the core's work for it (bench/peers), so a value
- * seen again is neither hashed nor parsed again. Only accepted values are kept, so a flood of
+ * is one of the larger costs of a read (docs/design/read-path.md), so a value seen again is neither hashed nor parsed again. Only accepted values are kept, so a flood of
  * forged cookies cannot evict the real ones; a hit tells the sender nothing it did not hold.
  */
 const ACCEPTED_CACHE_SIZE = 4_096;

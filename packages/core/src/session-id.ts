@@ -9,9 +9,9 @@ import { SessError } from './errors.js';
 const SESSION_ID = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 
 /**
- * Ids are cut from random bytes fetched for 128 at a time: one call to the CSPRNG costs about
- * as much as a Redis round trip's bookkeeping (measured in bench/peers), a slice of a pooled
- * buffer almost nothing. The bytes are the same CSPRNG output either way.
+ * Ids are cut from random bytes fetched for 128 at a time: a call into the CSPRNG costs far
+ * more than a slice of a pooled buffer (docs/design/read-path.md). The bytes are the same
+ * CSPRNG output either way.
  */
 const ID_BYTES = 32;
 const POOLED_IDS = 128;

@@ -4,8 +4,8 @@ import type { Serializer } from './serializer.js';
 /**
  * The meta fields of a session hash. They start with `#`, which attribute names may not, so
  * the two never collide and one HGETALL returns both. The timeouts are not stored: they are
- * policy, taken from the store's options whenever a session is read (see the README's design
- * section), so shortening one applies to every live session at once.
+ * policy, taken from the store's options (the session's lifetime policy) whenever a session is
+ * read (docs/design/decisions.md), so shortening one applies to every live session at once.
  */
 export const META = {
   /** The creation and two offsets, `created:lastAccess−created:expiresAt−lastAccess` (`stored-times.ts`). */
@@ -64,7 +64,8 @@ export class SessionRecord {
   /**
    * Attributes as stored in Redis when loaded (empty for a new session): the name/value pairs
    * of the reply until something needs a Map (`#storedMap`). A read looks attributes up in the
-   * pairs; building a Map of five attributes cost a load about 1,800 instructions (callgrind).
+   * pairs, since building a Map for a handful of attributes costs a read more than scanning
+   * them (docs/design/read-path.md).
    */
   #storedPairs: readonly string[] | undefined;
   #stored: Map<string, string> | undefined;

@@ -8,8 +8,8 @@ const EXPIRES = '; Expires=';
 /**
  * One Set-Cookie header whose attributes never change (name, path, domain, flags), written by
  * `cookie` once and then filled in with a value and a lifetime per response. `cookie` validates
- * and formats every attribute on every call, and with the `Expires` date that was about a tenth
- * of a sign-in's CPU in a profile. The output is byte for byte what `cookie`
+ * and formats every attribute on every call, and with the `Expires` date that was a visible share
+ * of a sign-in's CPU in profiles (docs/design/read-path.md). The output is byte for byte what `cookie`
  * writes: the template is checked against it when built, and falls back to `cookie` if not.
  */
 export class SetCookieTemplate {

@@ -150,7 +150,7 @@ export interface SessionStoreOptions {
    */
   eventStream?: false | EventStreamOptions;
   /**
-   * The expired-session cleaner of this instance (DESIGN §6): only the instance holding the
+   * The expired-session cleaner of this instance (docs/design/cleaner.md): only the instance holding the
    * Redis lease works, so leaving it on everywhere costs about one command per instance per
    * `leaseTtl − interval`. `false` switches it off here (another instance, or `sess cleanup`,
    * does the work). See `CleanerOptions` for each setting's default.

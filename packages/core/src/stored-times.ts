@@ -2,12 +2,11 @@
  * A session's three times as its hash holds them: one field,
  * `created:lastAccess−created:expiresAt−lastAccess`, in ms.
  *
- * - One field instead of three: a read pays node-redis for each string it decodes (about 1,400
- *   instructions under callgrind), and two fields fewer take four strings off every load.
+ * - One field instead of three: a read pays node-redis for each string it decodes, and two
+ *   fields fewer take four strings off every load (docs/design/read-path.md).
  * - Offsets, not three absolute times: a listpack stores a 13-digit number as an 8-byte integer,
- *   but a string of three of them would take 41 bytes, and that pushed the bench's session hash
- *   into the allocator's next size class (+32 bytes per session). With offsets a new session's
- *   hash is 16 bytes smaller than with three fields, one active for hours the same.
+ *   but a string of three of them is long enough to push a small session hash into the
+ *   allocator's next size class (docs/design/decisions.md has the measurements).
  * - Signed offsets: instances' clocks differ, so a touch may carry a last access before the
  *   creation another instance recorded.
  */
@@ -38,8 +37,8 @@ export function parseStoredTimes(text: string): StoredTimes | undefined {
 
 /**
  * The integer in `text` from `start` to `end`, NaN if anything else is there. A loop, not
- * `Number()`: V8's general string-to-double conversion costs about 1,500 instructions for 13
- * digits under callgrind, the loop 260, and a load reads three numbers.
+ * `Number()`: V8's general string-to-double conversion costs several times this loop for a
+ * 13-digit number, and a load reads three of them (docs/design/read-path.md).
  */
 function integer(text: string, start: number, end: number, signed: boolean): number {
   const negative = signed && text.charCodeAt(start) === 45; // '-'

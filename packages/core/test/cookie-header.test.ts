@@ -6,8 +6,8 @@ const RAW = { decode: (text: string) => text };
 const parsed = (header: string, name: string) => parseCookie(header, RAW)[name];
 
 /** A small deterministic generator (mulberry32), so a failure names a header that repeats. */
-function random(seed: number): () => number {
-  let state = seed;
+function random(start: number): () => number {
+  let state = start;
   return () => {
     state = (state + 0x6d2b79f5) | 0;
     let t = Math.imul(state ^ (state >>> 15), 1 | state);

@@ -1,6 +1,6 @@
 // Express gives each request and response its app's prototype (`app.request`, `app.response`,
 // which know their app; mounted sub-apps inherit them). Adding a property to such an object
-// costs a few µs (CPU profiles in bench/peers), more than the rest of the middleware, so the
+// costs more than the rest of the middleware (CPU profiles, docs/design/read-path.md), so the
 // adapter defines what it needs once on the prototype and keeps per-request state beside it.
 
 /** The prototype of `target` if it is an Express app's `request` or `response`. */

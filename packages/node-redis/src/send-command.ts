@@ -3,8 +3,8 @@ import type { NodeRedisClient, NodeRedisCommandOptions } from './node-redis-clie
 /**
  * `timeout: 0` switches node-redis' own command timeout off: node-redis 6 gives every command a
  * 5 s timeout by default, enforced with an `AbortSignal.timeout` per command until it is
- * written, half the CPU of an HGETALL (measured in bench/peers), for nothing, since the core's
- * deadline (1 s) covers every call.
+ * written, a large share of an HGETALL's CPU, for nothing, since the core's deadline covers
+ * every call.
  * No `abortSignal`: node-redis would honour it only for commands not written yet, at the cost
  * of one listener per command on the caller's signal (a 16-call batch trips Node's leak
  * warning). `untilAborted` stops the wait instead, with one listener per signal.
@@ -23,8 +23,7 @@ export const COMMAND_OPTIONS: NodeRedisCommandOptions = Object.freeze({
 /**
  * The options for calls on a client whose default command options (what node-redis merges
  * each call's options into) are `defaults`. Any `typeMapping` key in a call's options costs
- * node-redis over a microsecond per call (measured in-process; bench/peers shows it in read
- * requests), so the override goes only to a client that has a mapping, or whose defaults
+ * node-redis work on every call (it shows in read requests' profiles), so the override goes only to a client that has a mapping, or whose defaults
  * cannot be read. A Sentinel client always gets it: the clients it opens to the master take
  * options (`nodeClientOptions`) it does not show.
  */

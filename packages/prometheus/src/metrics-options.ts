@@ -21,7 +21,7 @@ export interface SessMetricsOptions {
   /**
    * Which instances report the figures read from Redis at scrape time (active sessions, due
    * sessions, cleanup lag, event stream and consumer groups). They are the same on every
-   * instance and cost one round trip of about 3 commands per bucket per `gaugesMaxAge`:
+   * instance and cost one round trip of a few commands per bucket per `gaugesMaxAge`:
    * `'always'` (every instance), `'leader'` (only the instance whose cleaner holds the lease,
    * so the cost does not grow with the fleet; instances without a cleaner never report) or
    * `'never'`.

@@ -22,7 +22,7 @@ import {
 type PrefixGauge = Gauge<'prefix'>;
 
 /**
- * prom-client collectors for everything a sess store measures (DESIGN §8). It is a
+ * prom-client collectors for everything a sess store measures (docs/operations/metrics.md). It is a
  * `SessionObserver`: give it to the store and it is wired up.
  *
  * ```ts

@@ -13,7 +13,10 @@ export interface AuditReport {
   readonly violations: string[];
 }
 
-/** Commands sess must never send (DESIGN §5): they scan the keyspace, reconfigure or break Cluster. */
+/**
+ * Commands sess must never send (docs/design/index.md, the rules the tests enforce): they scan
+ * the keyspace, reconfigure or break Cluster.
+ */
 export const FORBIDDEN_COMMANDS: readonly string[] = [
   'KEYS',
   'SCAN',

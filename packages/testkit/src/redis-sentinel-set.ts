@@ -113,7 +113,7 @@ const HOST = '127.0.0.1';
 
 /**
  * One master, `replicas` replicas and `sentinels` Sentinels with quorum `quorum` on loopback
- * ports (the deployment of the seed article: 1 master, 2 replicas, 3 Sentinels, quorum 2).
+ * ports (the smallest sound production deployment, docs/production/topologies.md: 1 master, 2 replicas, 3 Sentinels, quorum 2).
  * Resolves once every replica is in sync and every Sentinel knows all the others. Needs the
  * `redis-server` executable. Each member can be killed, paused and restarted.
  */

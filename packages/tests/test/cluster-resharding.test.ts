@@ -69,9 +69,9 @@ it('a slot held half-migrated towards a new master fails no operation and loses 
   // Sessions to move, then the slots: a share of the sessions' slots, and every other key
   // both stores write (buckets, principal indexes, event streams, the cleaner lease).
   const load = new MixedSessionLoad(app, 6, (operation, id) => onDone(operation, id));
-  const seeded = await load.seed(1_000);
+  const populated = await load.populate(1_000);
   const slots = new Set(
-    seeded.filter((_, i) => i % 3 === 0).map((id) => keySlot(app.keys.session(id))),
+    populated.filter((_, i) => i % 3 === 0).map((id) => keySlot(app.keys.session(id))),
   );
   for (const store of [app, expiring]) {
     for (const key of [...store.keys.buckets, store.keys.events, store.keys.lease]) {

@@ -14,7 +14,7 @@ import { createNodeRedisPort, type NodeRedisPort } from '@sess/node-redis';
 import { type RedisServer, startRedis } from '@sess/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// The observer interface of @sess/core (DESIGN §8), against a real Redis: what a store tells
+// The observer interface of @sess/core (docs/operations/metrics.md), against a real Redis: what a store tells
 // an observer, and the figures read from Redis on demand.
 
 let redis: RedisServer;

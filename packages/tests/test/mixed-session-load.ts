@@ -99,7 +99,7 @@ export class MixedSessionLoad {
   }
 
   /** Creates `count` sessions before the load starts, shared out among the workers. */
-  async seed(count: number): Promise<string[]> {
+  async populate(count: number): Promise<string[]> {
     const ids: string[] = [];
     for (let start = 0; start < count; start += 100) {
       const created = await Promise.all(
