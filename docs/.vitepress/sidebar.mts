@@ -15,14 +15,6 @@ function page(text: string, link: string): DefaultTheme.SidebarItem {
   return { text, link };
 }
 
-/**
- * A page written on another branch: listed once its file is there, so the sidebar never
- * points at a page that does not exist.
- */
-function pageIfPresent(text: string, link: string): DefaultTheme.SidebarItem[] {
-  return existsSync(fileOf(link)) ? [{ text, link }] : [];
-}
-
 /** The generated API reference's own sidebar (typedoc-vitepress-theme writes it). */
 function apiItems(): DefaultTheme.SidebarItem[] {
   const path = join(DOCS_DIR, 'reference', 'api', 'typedoc-sidebar.json');
@@ -52,9 +44,10 @@ function guide(): DefaultTheme.SidebarItem[] {
         page('Getting started: Express', '/guide/getting-started-express'),
         page('Getting started: Fastify', '/guide/getting-started-fastify'),
         page('Getting started: Koa', '/guide/getting-started-koa'),
-        ...pageIfPresent('Installation', '/guide/installation'),
-        ...pageIfPresent('Configuration', '/guide/configuration'),
+        page('Installation', '/guide/installation'),
+        page('Configuration', '/guide/configuration'),
         page('The session API', '/guide/session-api'),
+        page('Lifetime policies', '/guide/lifetimes'),
         page('How sess compares', '/comparison'),
         page('Glossary', '/glossary'),
       ],
@@ -78,15 +71,15 @@ function guide(): DefaultTheme.SidebarItem[] {
       text: 'Production',
       items: [
         page('Topologies', '/production/topologies'),
-        ...pageIfPresent('Connecting', '/production/connecting'),
+        page('Connecting', '/production/connecting'),
         page('What a failover can lose', '/production/failover'),
         page('Timeouts', '/production/timeouts'),
         page('Memory and eviction', '/production/memory'),
         page('Managed Redis', '/production/managed-redis'),
         page('Expiry buckets', '/production/buckets'),
-        ...pageIfPresent('Least privilege', '/production/least-privilege'),
-        ...pageIfPresent('TLS', '/production/tls'),
-        ...pageIfPresent('Resharding', '/production/resharding'),
+        page('Least privilege', '/production/least-privilege'),
+        page('TLS', '/production/tls'),
+        page('Resharding', '/production/resharding'),
       ],
     },
     {
@@ -113,7 +106,7 @@ function guide(): DefaultTheme.SidebarItem[] {
         page('The event stream', '/design/event-stream'),
         page('The HTTP lifecycle', '/design/http-lifecycle'),
         page('The read path', '/design/read-path'),
-        ...pageIfPresent('Consistency', '/design/consistency'),
+        page('Consistency', '/design/consistency'),
         page('Decisions', '/design/decisions'),
         page('Documentation tooling', '/design/tooling'),
       ],
