@@ -77,8 +77,9 @@ describe('SessMetrics', () => {
     expect(await store.load(created[0]!.id)).not.toBeNull();
     expect(await store.destroy(created[1]!.id)).toBe(true);
 
+    // Each sign-in: its session, then its `created` event once the session stands.
     expect(await histogramCount(registry, 'sess_store_operation_duration_seconds', 'create')).toBe(
-      5,
+      10,
     );
     expect(await histogramCount(registry, 'sess_store_operation_duration_seconds', 'load')).toBe(1);
     // destroy: take, then unindex + event
@@ -155,6 +156,35 @@ describe('SessMetrics', () => {
     expect(text).not.toMatch(/^sess_active_sessions\{/m);
     // The connection comes back once the server answers again.
     await expect.poll(() => store.load(record.id).then(Boolean), { timeout: 5_000 }).toBe(true);
+  });
+
+  it('counts refused event writes, dropped repairs and unreadable sessions', async () => {
+    const registry = new Registry();
+    const metrics = sessMetrics({ registry, gauges: 'never' });
+    const store = createSessionStore({
+      port,
+      prefix: uniquePrefix(),
+      observer: metrics,
+      cleaner: false,
+    });
+    stores.push(store);
+    const record = await store.create({ a: 1 }, { principal: 'bo' });
+    // The stream replaced by a string: Redis refuses the sign-out's event (for good).
+    const stream = store.keys.events;
+    await port.send({ command: 'DEL', keys: [stream], args: [stream] });
+    await port.send({ command: 'SET', keys: [stream], args: [stream, 'not a stream'] });
+    expect(await store.destroy(record.id)).toBe(true);
+    expect(await sample(registry, 'sess_event_write_failures_total', { type: 'destroyed' })).toBe(
+      1,
+    );
+    expect(await sample(registry, 'sess_repairs_dropped_total')).toBe(1);
+
+    const other = await store.create({ b: 1 });
+    const key = store.keys.session(other.id);
+    await port.send({ command: 'DEL', keys: [key], args: [key] });
+    await port.send({ command: 'SET', keys: [key], args: [key, 'x'] });
+    expect(await store.load(other.id)).toBeNull();
+    expect(await sample(registry, 'sess_unreadable_sessions_total')).toBe(1);
   });
 
   it('reports consumer groups: pending entries and consumers', async () => {
