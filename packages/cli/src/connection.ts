@@ -216,7 +216,9 @@ async function openPort<P extends RedisPort>(open: () => Promise<P>, where: stri
   } catch (error) {
     const message = (error as Error).message;
     const code = (error as { code?: string }).code;
-    if (code === 'INVALID_OPTION') {
+    // An option refused before any connection is the command line's fault; one the server
+    // answered against (a password, a certificate, a database number) means it cannot connect.
+    if (code === 'INVALID_OPTION' && (error as Error).cause === undefined) {
       throw new CliError(ExitCode.usage, 'USAGE', message, { cause: error });
     }
     throw new CliError(

@@ -22,7 +22,8 @@ const WHY: Record<ConnectFailureKind, string> = {
  * `UNAVAILABLE`: the server is there and answered, and what it answered says the
  * configuration is wrong (or the server's is); waiting for `connectTimeout` would change
  * nothing. The message starts with the option to fix and ends with the server's or the
- * system's own words; the original error is the `cause`.
+ * system's own words; the `cause` is what the server or the system answered (an option that
+ * fails validation before any connection has none).
  */
 export function startupFailure(
   kind: ConnectFailureKind,
@@ -52,6 +53,7 @@ export function plainTextServer(hints: StartupHints, servers: readonly ServerAdd
   return new SessError(
     'INVALID_OPTION',
     `${hints.tls}: TLS is on, but ${listed(servers)} answered in plain text: turn TLS off here (redis://), or on in Redis`,
+    { cause: new Error(`${listed(servers)} answered a plain-text PING`) },
   );
 }
 
@@ -60,6 +62,7 @@ export function tlsServer(hints: StartupHints, servers: readonly ServerAddress[]
   return new SessError(
     'INVALID_OPTION',
     `${hints.tls}: ${listed(servers)} closed the plain-text connection and speaks TLS: turn TLS on here (rediss://, or tls: true)`,
+    { cause: new Error(`${listed(servers)} completed a TLS handshake`) },
   );
 }
 
