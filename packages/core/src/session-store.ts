@@ -411,14 +411,7 @@ export class SessionStore {
     }
     const state = moveState(moved, next.id);
     if (state === 'moved') {
-      const event: SessionEvent = {
-        type: 'regenerated',
-        id: record.id,
-        newId: next.id,
-        principal,
-        at: now,
-        reason,
-      };
+      const event = movedEvent(record, next, now, reason);
       await this.#finish('regenerate', this.#unindex(record.id, record.principal), [event]);
       await this.#endDoomed(doomed, acks);
       this.#settleReplication('regenerate', [record.id, next.id], acks);
@@ -707,14 +700,7 @@ export class SessionStore {
     const principal = next.principal;
     const reason = signIn ? 'sign-in' : undefined;
     if (state === 'moved') {
-      const event: SessionEvent = {
-        type: 'regenerated',
-        id: old.id,
-        newId: next.id,
-        principal,
-        at: now,
-        reason,
-      };
+      const event = movedEvent(old, next, now, reason);
       await this.#finish('repair', this.#unindex(old.id, old.principal), [event], false);
       return;
     }
@@ -1091,6 +1077,16 @@ export class SessionStore {
       return results as RedisReply[];
     });
   }
+}
+
+/** The `regenerated` event of a move from `old` to `next`. */
+function movedEvent(
+  old: SessionRecord,
+  next: SessionRecord,
+  at: number,
+  reason: string | undefined,
+): SessionEvent {
+  return { type: 'regenerated', id: old.id, newId: next.id, principal: next.principal, at, reason };
 }
 
 /** How a move script's reply reads: moved now (or by an earlier try of this move), elsewhere, or gone. */
