@@ -1,9 +1,10 @@
-import { Injectable, Module } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Injectable, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { createSessionStore, isSessError } from '@sess/core';
 import { createNodeRedisPort, type NodeRedisPort } from '@sess/node-redis';
 import { type RedisServer, startRedis } from '@sess/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_STORE, type SessionStore, SessModule } from '../src/index.js';
+import { SESSION_STORE, type Session, type SessionStore, SessModule } from '../src/index.js';
 import { CookieClient } from './cookie-client.js';
 import { PLATFORMS, type RunningNestApp, startNestApp } from './test-app.js';
 
@@ -43,7 +44,9 @@ async function start(...args: Parameters<typeof startNestApp>): Promise<RunningN
 
 describe.each(PLATFORMS)('SessModule on %s', (platform) => {
   it('gives handlers the session: written, sent as a cookie, read back on the next request', async () => {
-    const { url } = await start(platform, [SessModule.forRoot({ store: newStore(), secrets: SECRET })]);
+    const { url } = await start(platform, [
+      SessModule.forRoot({ store: newStore(), secrets: SECRET }),
+    ]);
     const client = new CookieClient(url);
 
     const anonymous = await client.get('/peek');
@@ -62,7 +65,9 @@ describe.each(PLATFORMS)('SessModule on %s', (platform) => {
   });
 
   it('signs in on a new session id, keeping the data, and the guard lets the principal through', async () => {
-    const { url } = await start(platform, [SessModule.forRoot({ store: newStore(), secrets: SECRET })]);
+    const { url } = await start(platform, [
+      SessModule.forRoot({ store: newStore(), secrets: SECRET }),
+    ]);
     const client = new CookieClient(url);
 
     expect(await client.get('/me')).toMatchObject({
@@ -87,7 +92,9 @@ describe.each(PLATFORMS)('SessModule on %s', (platform) => {
   });
 
   it("revokes a user's sessions from a service the store is injected into", async () => {
-    const { url } = await start(platform, [SessModule.forRoot({ store: newStore(), secrets: SECRET })]);
+    const { url } = await start(platform, [
+      SessModule.forRoot({ store: newStore(), secrets: SECRET }),
+    ]);
     const laptop = new CookieClient(url);
     const phone = new CookieClient(url);
     const other = new CookieClient(url);
@@ -149,8 +156,8 @@ describe.each(PLATFORMS)('SessModule on %s', (platform) => {
     await app.close();
 
     await expect(store.count()).rejects.toSatisfy((error) => isSessError(error, 'CLOSED'));
-    await expect(ownPort.send({ command: 'PING', keys: [], args: [] })).rejects.toSatisfy(
-      (error) => isSessError(error, 'UNAVAILABLE'),
+    await expect(ownPort.send({ command: 'PING', keys: [], args: [] })).rejects.toSatisfy((error) =>
+      isSessError(error, 'UNAVAILABLE'),
     );
   });
 
@@ -166,11 +173,40 @@ describe.each(PLATFORMS)('SessModule on %s', (platform) => {
 
   it("leaves the store open with onShutdown: 'leave-open'", async () => {
     const store = newStore();
-    const { app } = await start(platform, [SessModule.forRoot({ store, onShutdown: 'leave-open' })]);
+    const { app } = await start(platform, [
+      SessModule.forRoot({ store, onShutdown: 'leave-open' }),
+    ]);
     running.splice(running.length - 1);
     await app.close();
 
     expect(await store.count()).toBe(0);
     await store.close();
+  });
+});
+
+describe('SessModule on express, with the middleware of other modules', () => {
+  it('runs first: their middleware sees the session', async () => {
+    @Module({})
+    class AuditModule implements NestModule {
+      configure(consumer: MiddlewareConsumer): void {
+        const tag = (
+          req: IncomingMessage & { session?: Session },
+          res: ServerResponse,
+          next: () => void,
+        ) => {
+          res.setHeader('x-principal', req.session?.principal ?? 'nobody');
+          next();
+        };
+        consumer.apply(tag).forRoutes('*');
+      }
+    }
+    const { url } = await start('express', [
+      AuditModule,
+      SessModule.forRoot({ store: newStore(), secrets: SECRET }),
+    ]);
+    const client = new CookieClient(url);
+    await client.post('/sign-in/ada');
+    const response = await fetch(`${url}/peek`, { headers: { cookie: client.cookie ?? '' } });
+    expect(response.headers.get('x-principal')).toBe('ada');
   });
 });

@@ -4,27 +4,24 @@ import {
   type DynamicModule,
   Get,
   HttpCode,
+  type INestApplication,
   Inject,
   Injectable,
-  type INestApplication,
   Param,
   Post,
   type Provider,
+  type Type,
   UseGuards,
 } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import {
-  InjectSessionStore,
-  Session,
-  type SessionStore,
-  SignedInGuard,
-} from '../src/index.js';
+import { InjectSessionStore, Session, type SessionStore, SignedInGuard } from '../src/index.js';
 
 declare module '@sess/core' {
   interface SessionData {
     visits: number;
+    note: string;
   }
 }
 
@@ -66,6 +63,13 @@ export class TestController {
   @Get('peek')
   peek(@Session() session: Session) {
     return { id: session.id ?? null, visits: session.visits ?? null };
+  }
+
+  @Post('note/:text')
+  @HttpCode(200)
+  note(@Session() session: Session, @Param('text') text: string) {
+    session.note = text;
+    return { note: text };
   }
 
   @Post('sign-in/:name')
@@ -113,7 +117,7 @@ export interface RunningNestApp {
  */
 export async function startNestApp(
   platform: Platform,
-  imports: DynamicModule[],
+  imports: Array<DynamicModule | Type>,
   providers: Provider[] = [],
 ): Promise<RunningNestApp> {
   const moduleRef = await Test.createTestingModule({
