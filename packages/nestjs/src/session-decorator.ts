@@ -8,8 +8,8 @@ import { sessionOf } from './request-session.js';
  * `signOut`, `revokeEverywhere`... are the session API. The value `Session` is this decorator;
  * the type `Session` is that of the session, so one import serves both.
  */
-export const Session = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): RequestSession => sessionOf(context, '@Session()'),
+export const Session: () => ParameterDecorator = createParamDecorator(
+  (_data: undefined, context: ExecutionContext): RequestSession => sessionOf(context, '@Session()'),
 );
 
 /** The session of a request (see `Session` in `@sess/core`). */
