@@ -53,6 +53,10 @@ function guide(): DefaultTheme.SidebarItem[] {
       ],
     },
     {
+      text: 'Integrations',
+      items: [page('NestJS', '/integrations/nestjs')],
+    },
+    {
       text: 'Sign-in and security',
       items: [
         page('Sign-in and fixation', '/security/sign-in'),

@@ -21,7 +21,8 @@ writeFileSync(
   `${JSON.stringify(
     {
       extends: relative(BUILD_DIR, join(ROOT_DIR, 'tsconfig.base.json')),
-      compilerOptions: { noEmit: true, paths },
+      // @sess/nestjs is written with the decorators NestJS is built on (TypeScript's legacy ones).
+      compilerOptions: { noEmit: true, experimentalDecorators: true, paths },
       files: entries.map((entry) => relative(BUILD_DIR, entry.source)),
     },
     null,

@@ -39,7 +39,15 @@ writeFileSync(
   `${JSON.stringify(
     {
       extends: relative(SAMPLES_DIR, join(ROOT_DIR, 'tsconfig.base.json')),
-      compilerOptions: { noEmit: true, declaration: false, declarationMap: false },
+      // The NestJS samples use the decorators Nest is built on (TypeScript's legacy ones), with
+      // the metadata Nest reads constructor types from; no other sample has decorators.
+      compilerOptions: {
+        noEmit: true,
+        declaration: false,
+        declarationMap: false,
+        experimentalDecorators: true,
+        emitDecoratorMetadata: true,
+      },
       include: ['*.ts'],
     },
     null,

@@ -1,0 +1,2 @@
+/** The framework the pages name in their title. */
+export const FRAMEWORK = 'NestJS';

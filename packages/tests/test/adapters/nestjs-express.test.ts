@@ -1,0 +1,4 @@
+import { adapterSuite } from './adapter-suite.js';
+import { nestApp } from './nestjs-app.js';
+
+adapterSuite('NestJS 12 on Express', nestApp('express'));
