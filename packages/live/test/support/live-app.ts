@@ -42,11 +42,7 @@ export interface LiveAppOptions {
   readonly policy?: ConnectionPolicyOptions;
 }
 
-/**
- * Routes (all POST but `/whoami`): `/sign-in?name=`, `/sign-out`, `/regenerate`,
- * `/revoke-everywhere`, `/write` (starts an anonymous session); the WebSocket endpoint is
- * `/live`, taken by `liveUpgrade`.
- */
+/** An app instance with `sessionRoutes` and the WebSocket endpoint `/live`, taken by `liveUpgrade`. */
 export async function startLiveApp(options: LiveAppOptions): Promise<LiveApp> {
   const port: NodeRedisPort = await createNodeRedisPort({ url: options.redisUrl });
   const store = createSessionStore({ port, prefix: options.prefix, ...options.store });
@@ -54,45 +50,7 @@ export async function startLiveApp(options: LiveAppOptions): Promise<LiveApp> {
   const sessions = createHttpSessions({ store, secrets: SECRETS });
   const revokeReturnedAt: number[] = [];
 
-  async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const scope = await sessions.openRequest(request);
-    const session = scope.session;
-    const url = new URL(request.url ?? '/', 'http://app');
-    let body: unknown = null;
-    switch (`${request.method} ${url.pathname}`) {
-      case 'POST /sign-in':
-        await session.signIn(url.searchParams.get('name') ?? 'someone');
-        break;
-      case 'POST /sign-out':
-        await session.signOut();
-        break;
-      case 'POST /regenerate':
-        await session.regenerate();
-        break;
-      case 'POST /revoke-everywhere':
-        body = await session.revokeEverywhere();
-        revokeReturnedAt.push(performance.now());
-        break;
-      case 'POST /write':
-        (session as unknown as Record<string, unknown>).note = 'anonymous';
-        break;
-      case 'GET /whoami':
-        body = { id: session.id ?? null, principal: session.principal ?? null };
-        break;
-      default:
-        response.statusCode = 404;
-    }
-    applyCommitHeaders(response, await scope.commit());
-    response.setHeader('content-type', 'application/json');
-    response.end(JSON.stringify(body));
-  }
-
-  const server: Server = createServer((request, response) => {
-    route(request, response).catch((error: unknown) => {
-      response.statusCode = (error as { status?: number }).status ?? 500;
-      response.end(String(error));
-    });
-  });
+  const server: Server = createServer(sessionRoutes(sessions, revokeReturnedAt));
   const wss = new WebSocketServer({ noServer: true });
   wss.on('connection', (socket) => {
     // An echo of who the socket is, so a test can see the session follow a move.
@@ -161,4 +119,53 @@ export async function signIn(url: string, name: string): Promise<string> {
   const { cookie, status } = await post(url, `/sign-in?name=${encodeURIComponent(name)}`);
   if (cookie === undefined || status !== 200) throw new Error(`sign-in failed: ${status}`);
   return cookie;
+}
+
+/**
+ * The HTTP routes of a test app (all POST but `/whoami`): `/sign-in?name=`, `/sign-out`,
+ * `/regenerate`, `/revoke-everywhere` (its return time pushed to `revokeReturnedAt`), `/write`
+ * (starts an anonymous session).
+ */
+export function sessionRoutes(
+  sessions: HttpSessions,
+  revokeReturnedAt: number[] = [],
+): (request: IncomingMessage, response: ServerResponse) => void {
+  async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const scope = await sessions.openRequest(request);
+    const session = scope.session;
+    const url = new URL(request.url ?? '/', 'http://app');
+    let body: unknown = null;
+    switch (`${request.method} ${url.pathname}`) {
+      case 'POST /sign-in':
+        await session.signIn(url.searchParams.get('name') ?? 'someone');
+        break;
+      case 'POST /sign-out':
+        await session.signOut();
+        break;
+      case 'POST /regenerate':
+        await session.regenerate();
+        break;
+      case 'POST /revoke-everywhere':
+        body = await session.revokeEverywhere();
+        revokeReturnedAt.push(performance.now());
+        break;
+      case 'POST /write':
+        (session as unknown as Record<string, unknown>).note = 'anonymous';
+        break;
+      case 'GET /whoami':
+        body = { id: session.id ?? null, principal: session.principal ?? null };
+        break;
+      default:
+        response.statusCode = 404;
+    }
+    applyCommitHeaders(response, await scope.commit());
+    response.setHeader('content-type', 'application/json');
+    response.end(JSON.stringify(body));
+  }
+  return (request, response) => {
+    route(request, response).catch((error: unknown) => {
+      response.statusCode = (error as { status?: number }).status ?? 500;
+      response.end(String(error));
+    });
+  };
 }
