@@ -116,9 +116,17 @@ function sessionCookie(response: Response): string | undefined {
 
 /** Signs `name` in on `url`: a fresh session, its cookie. */
 export async function signIn(url: string, name: string): Promise<string> {
-  const { cookie, status } = await post(url, `/sign-in?name=${encodeURIComponent(name)}`);
+  return (await signInWithExpiry(url, name)).cookie;
+}
+
+/** Signs `name` in on `url`: the cookie, and when the session expires unless touched (epoch ms). */
+export async function signInWithExpiry(
+  url: string,
+  name: string,
+): Promise<{ cookie: string; expiresAt: number }> {
+  const { cookie, status, body } = await post(url, `/sign-in?name=${encodeURIComponent(name)}`);
   if (cookie === undefined || status !== 200) throw new Error(`sign-in failed: ${status}`);
-  return cookie;
+  return { cookie, expiresAt: (body as { expiresAt: number }).expiresAt };
 }
 
 /**
@@ -138,6 +146,7 @@ export function sessionRoutes(
     switch (`${request.method} ${url.pathname}`) {
       case 'POST /sign-in':
         await session.signIn(url.searchParams.get('name') ?? 'someone');
+        body = { expiresAt: session.expiresAt };
         break;
       case 'POST /sign-out':
         await session.signOut();

@@ -1,10 +1,11 @@
 import WebSocket from 'ws';
 
-/** How a client socket closed, and when (`performance.now()`). */
+/** How a client socket closed, and when: `performance.now()`, and the wall clock. */
 export interface Closed {
   readonly code: number;
   readonly reason: string;
   readonly at: number;
+  readonly epoch: number;
 }
 
 /** An open client socket and the promise of its close. */
@@ -37,7 +38,12 @@ export function openSocket(
         closedWith: undefined,
         closed: new Promise((done) => {
           socket.once('close', (code, reason) => {
-            client.closedWith = { code, reason: reason.toString(), at: performance.now() };
+            client.closedWith = {
+              code,
+              reason: reason.toString(),
+              at: performance.now(),
+              epoch: Date.now(),
+            };
             done(client.closedWith);
           });
         }),
