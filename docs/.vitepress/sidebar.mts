@@ -55,6 +55,7 @@ function guide(): DefaultTheme.SidebarItem[] {
         ...pageIfPresent('Installation', '/guide/installation'),
         ...pageIfPresent('Configuration', '/guide/configuration'),
         page('The session API', '/guide/session-api'),
+        page('Live connections', '/guide/live-connections'),
         page('How sess compares', '/comparison'),
         page('Glossary', '/glossary'),
       ],
