@@ -97,6 +97,7 @@ export class LiveSessions {
     return this.#options.closeCode;
   }
 
+  /** What this process tracks and has done (see `LiveStats`). */
   get stats(): LiveStats {
     return { sessions: this.#entries.size, ...this.#stats };
   }

@@ -65,10 +65,16 @@ interface Tracked {
 
 /** Every socket answers a message: open, and its instance still follows its session. */
 async function allAnswer(sockets: readonly Tracked[]): Promise<void> {
-  await inBatches(sockets, 100, async ({ client }) => {
+  await inBatches(sockets, 100, async ({ client, principal }) => {
+    if (client.closedWith !== undefined) {
+      throw new Error(`a socket of ${principal} was closed: ${client.closedWith.reason}`);
+    }
     const answer = nextMessage(client.socket);
     client.socket.send('who');
-    expect(await answer).toMatchObject({ principal: expect.any(String) });
+    const closed = client.closed.then((how) => {
+      throw new Error(`a socket of ${principal} was closed: ${how.reason}`);
+    });
+    expect(await Promise.race([answer, closed])).toMatchObject({ principal });
   });
 }
 
@@ -111,6 +117,11 @@ describe('three instances', () => {
     const revoked = await post(a.url, '/revoke-everywhere', cookie);
     expect(revoked.body).toBe(10);
     const returnedAt = a.revokeReturnedAt[0] as number;
+    await until(
+      () => targets.every((socket) => socket.client.closedWith !== undefined),
+      5_000,
+      'every socket of the principal closed',
+    );
     const closes = await Promise.all(targets.map((socket) => socket.client.closed));
     for (const closed of closes)
       expect(closed).toMatchObject({ code: LIVE_CLOSE_CODE, reason: 'revoked' });
@@ -172,6 +183,11 @@ describe('three instances', () => {
       for (const { client } of talkers) client.socket.send('still here');
     }, 100);
     try {
+      await until(
+        () => idle.every((socket) => socket.client.closedWith !== undefined),
+        idleTimeout + 5_000,
+        'every socket of an idle session closed',
+      );
       const closes = await Promise.all(idle.map((socket) => socket.client.closed));
       for (const closed of closes)
         expect(closed).toMatchObject({ code: LIVE_CLOSE_CODE, reason: 'expired' });
