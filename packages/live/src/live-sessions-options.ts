@@ -27,9 +27,9 @@ export interface LiveSessionsOptions {
    */
   closeCode?: number;
   /**
-   * Told about failures: reads of the event stream (retried), keep-alives (Redis did not answer;
-   * the next activity tries again), connections whose closing threw, upgrades that failed
-   * (answered with 500). Nothing stops for them.
+   * Told about failures: reads of the event stream (retried), keep-alives (Redis did not
+   * answer; tried again on activity a `touchInterval` later), connections whose closing threw,
+   * upgrades that failed (answered with 500). Nothing stops for them.
    * @default none (they are counted in `stats.errors`)
    */
   onError?: (error: unknown, context: LiveErrorContext) => void;

@@ -191,9 +191,9 @@ export class LiveSessions {
         if (outcome === 'touched') this.#stats.touches++;
       },
       (error: unknown) => {
+        // Tried again on the first activity a `touchInterval` later: a Redis that does not
+        // answer is not asked once per message meanwhile.
         entry.touching = false;
-        // Tried again on the next activity.
-        entry.checkedAt = -Infinity;
         this.#report(error, { phase: 'touch', sessionId: id });
       },
     );

@@ -297,6 +297,27 @@ describe('keep-alive', () => {
     expect(recording.calls).toEqual([]);
   });
 
+  it('reports a keep-alive Redis does not answer, and asks again only a touchInterval later', async () => {
+    const errors: string[] = [];
+    const { store, live, recording } = await setUp(
+      { operationTimeout: 200, touchInterval: 5_000 },
+      { onError: (_error, context) => errors.push(`${context.phase} ${context.sessionId}`) },
+    );
+    const session = await store.create({}, { principal: 'ada' });
+    const registration = live.register({}, { session, end: () => {} });
+    recording.reset();
+    redis.pause();
+    try {
+      registration.activity();
+      await until(() => errors.length === 1, 2_000, 'the failure');
+      for (let i = 0; i < 20; i++) registration.activity();
+    } finally {
+      redis.resume();
+    }
+    expect(errors).toEqual([`touch ${session.id}`]);
+    expect(loads(recording)).toBe(1);
+  });
+
   it('costs nothing with touch: false', async () => {
     const { store, live, recording } = await setUp({}, { touch: false });
     const session = await store.create({}, { principal: 'ada' });
