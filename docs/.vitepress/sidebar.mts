@@ -48,6 +48,7 @@ function guide(): DefaultTheme.SidebarItem[] {
         page('Configuration', '/guide/configuration'),
         page('The session API', '/guide/session-api'),
         page('Lifetime policies', '/guide/lifetimes'),
+        page('Live connections', '/guide/live-connections'),
         page('How sess compares', '/comparison'),
         page('Glossary', '/glossary'),
       ],

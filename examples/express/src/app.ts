@@ -19,6 +19,7 @@ import express, {
   type RequestHandler,
   type Response,
 } from 'express';
+import { LIVE_PAGE, LIVE_PAGE_HEADERS, LIVE_SCRIPT } from './live-page.js';
 
 // `req.session.counter` is typed by @sess/example-shared (its src/session-data.ts).
 
@@ -75,6 +76,16 @@ export function createApp({ store, secrets }: AppOptions): Express {
   app.post('/sign-out-everywhere', async (req, res) => {
     if (req.session.principal !== undefined) await req.session.revokeEverywhere();
     res.redirect(303, '/');
+  });
+
+  // A page with a WebSocket that closes when the session ends (see ./live-connections.ts).
+  app.get('/live', (req, res) => {
+    if (req.session.principal === undefined) return res.redirect(303, '/');
+    res.status(200).set(LIVE_PAGE_HEADERS).send(LIVE_PAGE);
+  });
+
+  app.get('/live.js', (_req, res) => {
+    res.type('text/javascript').set('Cache-Control', 'no-store').send(LIVE_SCRIPT);
   });
 
   // For Prometheus (@sess/prometheus; the store reports to it when given `observer: sessMetrics()`).

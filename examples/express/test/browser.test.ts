@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
-import { httpServer } from '@sess/example-shared';
 import { type RunningExample, startExample } from '@sess/example-shared/testing';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.js';
+import { serveWithLiveConnections } from '../src/live-connections.js';
 
 // A real browser enforces cookie rules an HTTP client does not (HttpOnly, SameSite, Path,
 // what it sends back and when). Debian's Chromium, driven by playwright-core.
@@ -33,7 +32,7 @@ describe.skipIf(skip)('the Express example in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    app = await startExample('browser', (options) => httpServer(createApp(options)));
+    app = await startExample('browser', serveWithLiveConnections);
     base = app.base;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -102,6 +101,32 @@ describe.skipIf(skip)('the Express example in Chromium', () => {
       await laptopPage.reload();
       expect(await laptopPage.locator('form[action="/sign-in"]').count()).toBe(1);
       expect(await laptopPage.locator('#counter').count()).toBe(0);
+    } finally {
+      await laptop.close();
+      await phone.close();
+    }
+  });
+
+  it('the live page of one browser learns at once that another signed out everywhere', async () => {
+    const laptop = await browser.newContext();
+    const phone = await browser.newContext();
+    try {
+      const laptopPage = await signIn(laptop, 'Grace');
+      await laptopPage.goto(new URL('/live', base).href);
+      const status = laptopPage.locator('#live-status');
+      await status.filter({ hasText: 'Connected as Grace.' }).waitFor();
+      await laptopPage.click('#hello');
+      await laptopPage.locator('#reply', { hasText: 'Hello, Grace.' }).waitFor();
+
+      const phonePage = await signIn(phone, 'Grace');
+      await phonePage.goto(new URL('/sessions', base).href);
+      await Promise.all([
+        phonePage.waitForURL(base),
+        phonePage.click('button:has-text("Sign out everywhere")'),
+      ]);
+      // No reload: the WebSocket was closed with 4401 and the reason.
+      await status.filter({ hasText: 'Your session ended (revoked). Sign in again.' }).waitFor();
+      expect(await status.getAttribute('data-code')).toBe('4401');
     } finally {
       await laptop.close();
       await phone.close();
