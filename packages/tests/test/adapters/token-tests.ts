@@ -131,11 +131,12 @@ export function tokenTests(ctx: SuiteContext): void {
       ];
       ctx.port.reset();
       for (const token of hostile) {
-        for (const headers of [
+        const variants: Array<Record<string, string>> = [
           { 'x-session-token': token },
           { authorization: `Bearer ${token}` },
           { 'x-session-token': token, cookie },
-        ]) {
+        ];
+        for (const headers of variants) {
           const response = await request(running, '/read', headers);
           expect(response.status, token).toBe(200);
           expect((await bodyOf(response)).id, token).toBeNull();
