@@ -49,6 +49,9 @@ function guide(): DefaultTheme.SidebarItem[] {
         page('The session API', '/guide/session-api'),
         page('Lifetime policies', '/guide/lifetimes'),
         page('Live connections', '/guide/live-connections'),
+        page('Tokens for API clients', '/guide/tokens'),
+        page('Read-once values and flash', '/guide/take'),
+        page('A "your devices" page', '/guide/devices'),
         page('How sess compares', '/comparison'),
         page('Glossary', '/glossary'),
       ],
@@ -63,6 +66,7 @@ function guide(): DefaultTheme.SidebarItem[] {
         page('Sign-in and fixation', '/security/sign-in'),
         page('Revocation and limits', '/security/revocation'),
         page('Cookies and secrets', '/security/cookies'),
+        page('Cookies or tokens', '/security/transports'),
       ],
     },
     {

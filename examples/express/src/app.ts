@@ -29,7 +29,8 @@ export function createApp({ store, secrets }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(rejectCrossOriginPosts);
-  app.use(session({ store, secrets }));
+  // `devices`: each sign-in records its user agent and network for the devices page.
+  app.use(session({ store, secrets, devices: true }));
   app.use(express.urlencoded({ extended: false, limit: '4kb' }));
 
   async function sendPage(
@@ -66,6 +67,16 @@ export function createApp({ store, secrets }: AppOptions): Express {
     if (name === undefined) return res.redirect(303, '/');
     const sessions = await req.session.listSessions();
     return sendPage(res, 200, (context) => sessionsPage(context, name, sessions));
+  });
+
+  // A revoke button of the devices page: the handle names one of this user's sessions, and a
+  // handle of anyone else's is refused (`revokeSession` resolves to false).
+  app.post('/sessions/revoke', async (req, res) => {
+    const handle: unknown = req.body?.handle;
+    if (req.session.principal !== undefined && typeof handle === 'string') {
+      await req.session.revokeSession(handle);
+    }
+    res.redirect(303, req.session.principal === undefined ? '/' : '/sessions');
   });
 
   app.post('/sign-out', async (req, res) => {

@@ -8,6 +8,9 @@ import { serveWithLiveConnections } from '../src/live-connections.js';
 // what it sends back and when). Debian's Chromium, driven by playwright-core.
 
 const CHROMIUM = '/usr/bin/chromium';
+const PHONE_AGENT =
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36';
+const LAPTOP_AGENT = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -47,6 +50,7 @@ describe.skipIf(skip)('the Express example in Chromium', () => {
   });
 
   async function signIn(context: BrowserContext, name: string): Promise<Page> {
+    // Each context is a browser of its own: another cookie jar, and here another user agent.
     const page = await context.newPage();
     await page.goto(base);
     await page.fill('input[name="name"]', name);
@@ -88,7 +92,7 @@ describe.skipIf(skip)('the Express example in Chromium', () => {
 
       const phonePage = await signIn(phone, 'Ada');
       expect(await counterOf(phonePage)).toBe('1');
-      await phonePage.click('a:has-text("Your sessions")');
+      await phonePage.click('a:has-text("Your devices")');
       await phonePage.waitForURL(new URL('/sessions', base).href);
       expect(await phonePage.textContent('#session-count')).toBe('2');
       expect(await phonePage.locator('tr.current').count()).toBe(1);
@@ -130,6 +134,46 @@ describe.skipIf(skip)('the Express example in Chromium', () => {
     } finally {
       await laptop.close();
       await phone.close();
+    }
+  });
+
+  it('the devices page: revoking the other browser ends its session, and only that one', async () => {
+    const phone = await browser.newContext({ userAgent: PHONE_AGENT });
+    const laptop = await browser.newContext({ userAgent: LAPTOP_AGENT });
+    try {
+      const phonePage = await signIn(phone, 'Grace');
+      const laptopPage = await signIn(laptop, 'Grace');
+      await laptopPage.click('a:has-text("Your devices")');
+      await laptopPage.waitForURL(new URL('/sessions', base).href);
+      expect(await laptopPage.textContent('#session-count')).toBe('2');
+      expect(await laptopPage.textContent('tr.current .device')).toBe('Firefox on Linux');
+      const other = laptopPage.locator('tbody tr:not(.current)', { hasText: 'Chrome on Android' });
+      expect(await other.count()).toBe(1);
+      // The page names the other session by its handle: no session id anywhere in it.
+      const [laptopCookie] = await laptop.cookies(base);
+      const [phoneCookie] = await phone.cookies(base);
+      const html = await laptopPage.content();
+      for (const cookie of [laptopCookie, phoneCookie]) {
+        expect(cookie?.value).toMatch(/^[\w-]{43}/);
+        expect(html).not.toContain(cookie?.value.slice(0, 43));
+      }
+
+      await Promise.all([
+        laptopPage.waitForURL(new URL('/sessions', base).href),
+        other.locator('button:has-text("Revoke")').click(),
+      ]);
+      expect(await laptopPage.textContent('#session-count')).toBe('1');
+      expect(await laptopPage.locator('tbody tr:not(.current)').count()).toBe(0);
+      expect(await laptopPage.locator('tr.current').count()).toBe(1);
+
+      // The phone is signed out; the laptop is not.
+      await phonePage.reload();
+      expect(await phonePage.locator('form[action="/sign-in"]').count()).toBe(1);
+      await laptopPage.goto(base);
+      expect(await laptopPage.textContent('h1')).toBe('Hello, Grace');
+    } finally {
+      await phone.close();
+      await laptop.close();
     }
   });
 });

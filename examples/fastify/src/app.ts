@@ -24,6 +24,10 @@ interface SignInForm {
   Body: { name?: string } | undefined;
 }
 
+interface RevokeForm {
+  Body: { handle?: string } | undefined;
+}
+
 export async function createApp({ store, secrets }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify();
 
@@ -54,7 +58,8 @@ export async function createApp({ store, secrets }: AppOptions): Promise<Fastify
       .send(errorPage(FRAMEWORK, failure.status, failure.message));
   });
 
-  await app.register(sessPlugin, { store, secrets });
+  // `devices`: each sign-in records its user agent and network for the devices page.
+  await app.register(sessPlugin, { store, secrets, devices: true });
 
   async function sendPage(
     reply: FastifyReply,
@@ -90,6 +95,16 @@ export async function createApp({ store, secrets }: AppOptions): Promise<Fastify
     if (name === undefined) return reply.redirect('/', 303);
     const sessions = await request.session.listSessions();
     return sendPage(reply, 200, (context) => sessionsPage(context, name, sessions));
+  });
+
+  // A revoke button of the devices page: the handle names one of this user's sessions, and a
+  // handle of anyone else's is refused (`revokeSession` resolves to false).
+  app.post<RevokeForm>('/sessions/revoke', async (request, reply) => {
+    const handle = request.body?.handle;
+    if (request.session.principal !== undefined && typeof handle === 'string') {
+      await request.session.revokeSession(handle);
+    }
+    return reply.redirect(request.session.principal === undefined ? '/' : '/sessions', 303);
   });
 
   app.post('/sign-out', async (request, reply) => {

@@ -39,7 +39,7 @@ export function createApp({ store, secrets }: AppOptions): Koa {
     ctx.status = 303;
   }
 
-  // A tiny router: five routes do not need a dependency.
+  // A tiny router: a handful of routes do not need a dependency.
   const routes: Middleware = async (ctx, next) => {
     const { session } = ctx;
     switch (`${ctx.method} ${ctx.path}`) {
@@ -67,6 +67,18 @@ export function createApp({ store, secrets }: AppOptions): Koa {
         const sessions = await session.listSessions();
         return sendPage(ctx, 200, (context) => sessionsPage(context, name, sessions));
       }
+      // A revoke button of the devices page: the handle names one of this user's sessions, and
+      // a handle of anyone else's is refused (`revokeSession` resolves to false).
+      case 'POST /sessions/revoke': {
+        const handle = (await readForm(ctx)).get('handle');
+        if (session.principal !== undefined && typeof handle === 'string') {
+          await session.revokeSession(handle);
+        }
+        if (session.principal === undefined) return redirectHome(ctx);
+        ctx.redirect('/sessions');
+        ctx.status = 303;
+        return;
+      }
       case 'POST /sign-out':
         await session.signOut();
         return redirectHome(ctx);
@@ -87,7 +99,8 @@ export function createApp({ store, secrets }: AppOptions): Koa {
 
   app.use(renderErrors);
   app.use(rejectCrossOriginPosts);
-  app.use(session({ store, secrets }));
+  // `devices`: each sign-in records its user agent and network for the devices page.
+  app.use(session({ store, secrets, devices: true }));
   app.use(routes);
   return app;
 }

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 
-/** Koa parses no bodies: the sign-in form is the only one, and a small one. */
+/** Koa parses no bodies: the forms (sign-in, revoke) are small. */
 const FORM_BODY_LIMIT = 4_096;
 
 /** The urlencoded form a request carries; empty for any other body. */

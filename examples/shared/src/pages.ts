@@ -1,4 +1,5 @@
 import type { SessionSummary } from '@sess/core';
+import { deviceName } from './device-name.js';
 import { Html, html } from './html.js';
 import { MAX_NAME_LENGTH } from './sign-in-name.js';
 
@@ -80,12 +81,16 @@ export function homePage(context: PageContext, name: string, counter: number): s
     context,
     `Hello, ${name}`,
     html`<p>You loaded this page <strong id="counter">${counter}</strong> ${counter === 1 ? 'time' : 'times'} in this session.</p>
-<p><a href="/sessions">Your sessions</a></p>
+<p><a href="/sessions">Your devices</a></p>
 <form method="post" action="/sign-out"><button type="submit">Sign out</button></form>`,
   );
 }
 
-/** Every live session of the signed-in user, the current one marked. */
+/**
+ * "Your devices": every live session of the signed-in user, the current one marked, each other
+ * one with a button that ends it. A session is named by its handle from `listSessions()`, never
+ * by its id: anyone who saw an id in this page could use the session.
+ */
 export function sessionsPage(
   context: PageContext,
   name: string,
@@ -93,16 +98,23 @@ export function sessionsPage(
 ): string {
   const rows = sessions.map(
     (s) => html`<tr class="${s.current ? 'current' : ''}">
-  <td><code>${s.id.slice(0, 8)}…</code>${s.current ? ' (this session)' : ''}</td>
+  <td><span class="device">${deviceName(s.userAgent)}</span>${s.current ? ' (this device)' : ''}${
+    s.address === undefined ? '' : html`<br><small>from ${s.address}</small>`
+  }</td>
   <td>${time(s.createdAt)}</td><td>${time(s.lastAccessAt)}</td><td>${time(s.expiresAt)}</td>
+  <td>${
+    s.current
+      ? ''
+      : html`<form class="inline" method="post" action="/sessions/revoke"><input type="hidden" name="handle" value="${s.handle}"><button type="submit">Revoke</button></form>`
+  }</td>
 </tr>`,
   );
   return layout(
     context,
-    `Sessions of ${name}`,
+    `Devices of ${name}`,
     html`<p><span id="session-count">${sessions.length}</span> live ${sessions.length === 1 ? 'session' : 'sessions'}.</p>
 <table>
-<thead><tr><th>Session</th><th>Signed in</th><th>Last active</th><th>Expires</th></tr></thead>
+<thead><tr><th>Device</th><th>Signed in</th><th>Last active</th><th>Expires</th><th></th></tr></thead>
 <tbody>
 ${rows}
 </tbody>

@@ -1,4 +1,9 @@
 import { checkSecrets } from './cookie-secrets.js';
+import {
+  type ResolvedDeviceOptions,
+  resolveDeviceOptions,
+  type SessionDeviceOptions,
+} from './device-capture.js';
 import { SessError } from './errors.js';
 import {
   COOKIE_OPTIONS_INSTEAD,
@@ -7,6 +12,11 @@ import {
 } from './foreign-option-names.js';
 import { checkOptionKeys, optionNames } from './option-keys.js';
 import type { SessionStore } from './session-store.js';
+import {
+  type ResolvedTokenOptions,
+  resolveTokenOptions,
+  type SessionTokenOptions,
+} from './session-token.js';
 import type { TrustProxy } from './trust-proxy.js';
 
 export interface SessionCookieOptions {
@@ -80,6 +90,22 @@ export interface HttpSessionOptions {
    * @default 'fail'
    */
   onUnavailable?: 'fail' | 'anonymous';
+  /**
+   * Session tokens for clients without cookies (mobile apps, API clients, a single-page app on
+   * another origin): the signed id in a request header (`X-Session-Token`, or `Authorization:
+   * Bearer`) instead of the cookie, and a new one in the response header when the id changes.
+   * A request that uses a token gets no Set-Cookie; other requests keep the cookie, so one
+   * app serves both. `true` takes the defaults.
+   * @default false
+   */
+  token?: boolean | SessionTokenOptions;
+  /**
+   * Record at each sign-in what lets a user tell their sessions apart on a "your devices"
+   * page: the user agent and the client's network (/24 or /48, found through `trustProxy`).
+   * `listSessions()` returns them. `true` records both.
+   * @default false
+   */
+  devices?: boolean | SessionDeviceOptions;
 }
 
 export interface ResolvedCookieOptions {
@@ -100,6 +126,10 @@ export interface ResolvedHttpOptions {
   readonly trustProxy: TrustProxy;
   readonly cacheControl: boolean;
   readonly onUnavailable: 'fail' | 'anonymous';
+  /** Undefined when tokens are off. */
+  readonly token: ResolvedTokenOptions | undefined;
+  /** Undefined when no device facts are recorded. */
+  readonly devices: ResolvedDeviceOptions | undefined;
 }
 
 const COOKIE_OPTION_NAMES = optionNames<SessionCookieOptions>({
@@ -198,6 +228,8 @@ export function resolveHttpOptions(options: HttpSessionOptions): ResolvedHttpOpt
     trustProxy: options.trustProxy ?? false,
     cacheControl,
     onUnavailable,
+    token: resolveTokenOptions(options.token),
+    devices: resolveDeviceOptions(options.devices),
   };
 }
 

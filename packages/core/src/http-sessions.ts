@@ -1,3 +1,4 @@
+import { DeviceCapture } from './device-capture.js';
 import { isSessError } from './errors.js';
 import { toHttpError } from './http-error.js';
 import {
@@ -9,8 +10,10 @@ import { type IncomingCookie, SessionCookie } from './session-cookie.js';
 import type { SessionRecord } from './session-record.js';
 import { SessionScope } from './session-scope.js';
 import { LOAD_CHECKED, type SessionStore } from './session-store.js';
+import { SessionToken } from './session-token.js';
 import {
   compileTrustProxy,
+  type ExtraFacts,
   type HttpRequestFacts,
   isSecureRequest,
   type NodeRequestLike,
@@ -28,6 +31,12 @@ export class HttpSessions {
   readonly #options: ResolvedHttpOptions;
   readonly #cookie: SessionCookie;
   readonly #trust: TrustRule;
+  /** Undefined when the `token` option is off. */
+  readonly #token: SessionToken | undefined;
+  /** Undefined when the `devices` option is off. */
+  readonly #devices: DeviceCapture | undefined;
+  /** What a Node request's facts must include beyond the cookie's; undefined: nothing more. */
+  readonly #extraFacts: ExtraFacts | undefined;
   /**
    * The cookie accepts only well-formed ids, so a load skips the store's second check; a
    * store-like object (another copy of this package) gets `load`.
@@ -47,6 +56,13 @@ export class HttpSessions {
         : (id, onRecord, onError) => void store.load(id).then(onRecord, onError);
     this.#cookie = new SessionCookie(this.#options.cookie, this.#options.secrets);
     this.#trust = compileTrustProxy(this.#options.trustProxy);
+    const { token, devices } = this.#options;
+    this.#token = token === undefined ? undefined : new SessionToken(token);
+    this.#devices = devices === undefined ? undefined : new DeviceCapture(devices, this.#trust);
+    this.#extraFacts =
+      token === undefined && devices === undefined
+        ? undefined
+        : { tokenHeader: this.#token?.headerKey, device: devices !== undefined };
   }
 
   /** `options` itself when it is an `HttpSessions` already, else a new one: what adapters accept. */
@@ -60,7 +76,8 @@ export class HttpSessions {
 
   /**
    * Starts a request. Loads the session (one round trip) only when a well-formed, correctly
-   * signed cookie came with it; anything else costs no Redis call and is simply anonymous.
+   * signed cookie (or, with the `token` option, token) came with it; anything else costs no
+   * Redis call and is simply anonymous.
    * Throws a `SessError` with `code: 'UNAVAILABLE'` and `status: 503` when Redis does not
    * answer and `onUnavailable` is `'fail'`.
    */
@@ -82,23 +99,26 @@ export class HttpSessions {
   ): void {
     let secure: boolean;
     let incoming: IncomingCookie;
+    let byToken = false;
     try {
       secure = isSecureRequest(request, this.#trust);
-      incoming = this.#cookie.read(request.cookie, secure);
+      const token = this.#token?.read(request, this.#cookie);
+      byToken = token !== undefined;
+      incoming = token ?? this.#cookie.read(request.cookie, secure);
     } catch (error) {
       queueMicrotask(() => onError(toHttpError(error)));
       return;
     }
     const id = incoming.id;
     if (id === undefined) {
-      const scope = this.#scope(incoming, secure, null, false);
+      const scope = this.#scope(request, incoming, byToken, secure, null, false);
       queueMicrotask(() => onScope(scope));
       return;
     }
     const opened = (record: SessionRecord | null, degraded: boolean): void => {
       let scope: SessionScope;
       try {
-        scope = this.#scope(incoming, secure, record, degraded);
+        scope = this.#scope(request, incoming, byToken, secure, record, degraded);
       } catch (error) {
         onError(toHttpError(error));
         return;
@@ -119,7 +139,9 @@ export class HttpSessions {
   }
 
   #scope(
+    request: HttpRequestFacts,
     incoming: IncomingCookie,
+    byToken: boolean,
     secure: boolean,
     record: SessionRecord | null,
     degraded: boolean,
@@ -128,6 +150,9 @@ export class HttpSessions {
       options: this.#options,
       cookie: this.#cookie,
       incoming,
+      token: byToken ? this.#token : undefined,
+      devices: this.#devices,
+      request,
       secure,
       record,
       degraded,
@@ -136,7 +161,7 @@ export class HttpSessions {
 
   /** `open` with the facts read from a Node request (`IncomingMessage`, `Http2ServerRequest`). */
   openRequest(request: NodeRequestLike): Promise<SessionScope> {
-    return this.open(requestFacts(request));
+    return this.open(requestFacts(request, this.#extraFacts));
   }
 
   /** `openWith` with the facts read from a Node request. */
@@ -145,7 +170,7 @@ export class HttpSessions {
     onScope: (scope: SessionScope) => void,
     onError: (error: unknown) => void,
   ): void {
-    this.openWith(requestFacts(request), onScope, onError);
+    this.openWith(requestFacts(request, this.#extraFacts), onScope, onError);
   }
 }
 

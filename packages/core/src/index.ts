@@ -4,6 +4,7 @@ export { Cleaner } from './cleaner.js';
 export type { CleanerOptions, ResolvedCleanerOptions } from './cleaner-options.js';
 // HTTP lifecycle (request → session → commit → Set-Cookie) and the Session API
 export { CookieSigner, type VerifiedValue } from './cookie-signer.js';
+export type { SessionDeviceOptions } from './device-capture.js';
 export { isSessError, SessError, type SessErrorCode } from './errors.js';
 export { BATCH_ENTRY_TYPE, parseEntry } from './event-entry.js';
 export type { EventStreamOptions, ResolvedEventStream } from './event-stream-options.js';
@@ -59,11 +60,13 @@ export {
   type SessionSummary,
   type SignInOptions,
 } from './session.js';
+export type { SessionDevice } from './session-device.js';
 export {
   SESSION_EVENT_TYPES,
   type SessionEvent,
   type SessionEventType,
 } from './session-events.js';
+export { isSessionHandle, sessionHandle } from './session-handle.js';
 export { assertSessionId, isValidSessionId, newSessionId } from './session-id.js';
 export { META as SESSION_META_FIELDS, SessionRecord, type SessionTimes } from './session-record.js';
 export type { CommitOutcome, SessionScope } from './session-scope.js';
@@ -73,6 +76,7 @@ export {
   type RegenerateOptions,
   SessionStore,
 } from './session-store.js';
+export type { SessionTokenOptions } from './session-token.js';
 export {
   type BucketFigures,
   type EventGroupFigures,

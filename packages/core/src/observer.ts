@@ -8,12 +8,14 @@ import type { SessionStore } from './session-store.js';
  * What the store measures, by the name of the round trip: each one is a single call to Redis
  * under the store's deadline. A regenerate is a `create` then a `regenerate` round trip (and
  * a `destroy` one for what it leaves); `destroy`, `revoke` and `findByPrincipal` take two
- * round trips each. `repair`: work a fault cut short, finished once Redis answered again.
+ * round trips each. `take`: one attribute read and removed (`take(name)`). `repair`: work a
+ * fault cut short, finished once Redis answered again.
  */
 export type StoreOperation =
   | 'load'
   | 'create'
   | 'commit'
+  | 'take'
   | 'destroy'
   | 'regenerate'
   | 'revoke'
@@ -81,6 +83,7 @@ export const STORE_OPERATIONS: readonly StoreOperation[] = [
   'load',
   'create',
   'commit',
+  'take',
   'destroy',
   'regenerate',
   'revoke',

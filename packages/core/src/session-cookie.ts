@@ -78,6 +78,19 @@ export class SessionCookie {
     return this.#accepted.get(value) ?? this.#accept(value);
   }
 
+  /**
+   * A value that came some other way than the Cookie header (a session token: the same signed
+   * id), checked and remembered as a cookie value is. Never throws.
+   */
+  readValue(value: string): IncomingCookie {
+    return this.#accepted.get(value) ?? this.#accept(value);
+  }
+
+  /** The value that carries `id`: the id, signed when there are secrets. */
+  valueOf(id: string): string {
+    return this.#signer ? this.#signer.sign(id) : id;
+  }
+
   /** A value not accepted lately: checked, and remembered if it holds an id. */
   #accept(value: string): IncomingCookie {
     if (value.length > MAX_VALUE_LENGTH) return INVALID;
@@ -111,7 +124,7 @@ export class SessionCookie {
     now: number,
     persistent = this.#options.persistent,
   ): string {
-    const value = this.#signer ? this.#signer.sign(id) : id;
+    const value = this.valueOf(id);
     const template = this.#templates[secureRequest ? 1 : 0];
     if (!persistent) return template.render(value);
     return template.render(value, {

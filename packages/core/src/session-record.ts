@@ -1,5 +1,6 @@
 import { SessError } from './errors.js';
 import type { Serializer } from './serializer.js';
+import type { SessionDevice } from './session-device.js';
 
 /**
  * The meta fields of a session hash. They start with `#`, which attribute names may not, so
@@ -15,6 +16,10 @@ export const META = {
   moved: '#m',
   /** The lifetime policy's name; absent for `default` (see `lifetime-policy.ts`). */
   lifetime: '#l',
+  /** The user agent recorded at sign-in, when the HTTP sessions' `devices` option is on. */
+  userAgent: '#u',
+  /** The address prefix recorded at sign-in (`/24`, `/48`), when `devices` is on. */
+  address: '#a',
 } as const;
 
 const MAX_NAME_LENGTH = 200;
@@ -77,6 +82,7 @@ export class SessionRecord {
   readonly #serializer: Serializer;
   #times: SessionTimes;
   #principal: string | undefined;
+  readonly #device: SessionDevice | undefined;
   #lifetime: string;
   /** The lifetime policy changed since the last commit: the commit writes it. */
   #lifetimeChanged = false;
@@ -87,6 +93,8 @@ export class SessionRecord {
     init: {
       times: SessionTimes;
       principal: string | undefined;
+      /** What the session's sign-in recorded about its device, if anything. */
+      device?: SessionDevice | undefined;
       /** The lifetime policy's name. */
       lifetime: string;
       /** A Map, or name/value pairs (`[name, value, name, value, ...]`). */
@@ -97,6 +105,7 @@ export class SessionRecord {
   ) {
     this.#times = init.times;
     this.#principal = init.principal;
+    this.#device = init.device;
     this.#lifetime = init.lifetime;
     const stored = init.stored;
     if (stored instanceof Map) this.#stored = stored;
@@ -113,6 +122,10 @@ export class SessionRecord {
   }
   get principal(): string | undefined {
     return this.#principal;
+  }
+  /** The user agent and address prefix recorded at sign-in (the `devices` option), if any. */
+  get device(): SessionDevice | undefined {
+    return this.#device;
   }
   /** The name of the session's lifetime policy. */
   get lifetime(): string {
@@ -252,6 +265,15 @@ export class SessionRecord {
     return { set, removed };
   }
 
+  /**
+   * Drops an attribute from the record altogether, stored form and change alike: `take` removed
+   * it in Redis, so the commit has nothing to write or delete for it.
+   */
+  forget(name: string): void {
+    this.#storedMap().delete(name);
+    this.#live?.delete(name);
+  }
+
   #storedText(name: string): string | undefined {
     const stored = this.#stored;
     if (stored !== undefined) return stored.get(name);
@@ -295,7 +317,12 @@ export class SessionRecord {
   carryTo(
     id: string,
     keep: 'all' | 'none' | readonly string[],
-    init: { times: SessionTimes; principal: string | undefined; lifetime: string },
+    init: {
+      times: SessionTimes;
+      principal: string | undefined;
+      device: SessionDevice | undefined;
+      lifetime: string;
+    },
   ): SessionRecord {
     const next = new SessionRecord(id, {
       ...init,

@@ -1,8 +1,10 @@
+import type { DeviceCapture } from './device-capture.js';
 import { isSessError, SessError } from './errors.js';
 import { toHttpError } from './http-error.js';
 import type { ResolvedHttpOptions } from './http-options.js';
 import {
   createSessionView,
+  RESERVED_SESSION_NAMES,
   type RegenerateSessionOptions,
   type Session,
   type SessionBackend,
@@ -10,19 +12,31 @@ import {
   type SignInOptions,
 } from './session.js';
 import type { IncomingCookie, SessionCookie } from './session-cookie.js';
-import type { SessionRecord } from './session-record.js';
+import { sessionHandle } from './session-handle.js';
+import { assertAttributeName, type SessionRecord } from './session-record.js';
 import {
   REGENERATE,
   type RegenerateOptions,
   type RegenerateOutcome,
   type SessionStore,
 } from './session-store.js';
+import type { SessionToken } from './session-token.js';
+import type { HttpRequestFacts } from './trust-proxy.js';
 
 /** The headers a response must carry for the session. */
 export interface CommitOutcome {
-  /** Set-Cookie values to append: none, the session cookie, or the cookie that clears it. */
+  /**
+   * Set-Cookie values to append: none, the session cookie, or the cookie that clears it.
+   * Always none for a request that came with a session token.
+   */
   readonly setCookie: string[];
-  /** `'no-store'` when a cookie is set or cleared and `cacheControl` is on. */
+  /**
+   * For a request that came with a session token (the `token` option), when the client must
+   * learn something: the header to set and its value, the new token, or `''` after a sign-out
+   * (the client drops its token).
+   */
+  readonly token?: { readonly header: string; readonly value: string };
+  /** `'no-store'` when a cookie or token is set or cleared and `cacheControl` is on. */
   readonly cacheControl?: 'no-store';
 }
 
@@ -36,6 +50,12 @@ export interface ScopeStart {
   readonly options: ResolvedHttpOptions;
   readonly cookie: SessionCookie;
   readonly incoming: IncomingCookie;
+  /** Set when the request came with a session token: it is answered by token, not cookie. */
+  readonly token: SessionToken | undefined;
+  /** Set when sign-ins record device facts (the `devices` option). */
+  readonly devices: DeviceCapture | undefined;
+  /** The request, for what a sign-in records with `devices`. */
+  readonly request: HttpRequestFacts;
   readonly secure: boolean;
   readonly record: SessionRecord | null;
   /** The load failed (Redis unavailable) and the policy is `'anonymous'`. */
@@ -51,6 +71,9 @@ export class SessionScope implements SessionBackend {
   readonly #options: ResolvedHttpOptions;
   readonly #cookie: SessionCookie;
   readonly #incoming: IncomingCookie;
+  readonly #token: SessionToken | undefined;
+  readonly #devices: DeviceCapture | undefined;
+  readonly #request: HttpRequestFacts;
   readonly #secure: boolean;
   #record: SessionRecord | null;
   /** The record did not exist in Redis when the request began. */
@@ -73,6 +96,9 @@ export class SessionScope implements SessionBackend {
     this.#options = start.options;
     this.#cookie = start.cookie;
     this.#incoming = start.incoming;
+    this.#token = start.token;
+    this.#devices = start.devices;
+    this.#request = start.request;
     this.#secure = start.secure;
     this.#record = start.record;
     this.#createdHere = start.record === null;
@@ -135,7 +161,13 @@ export class SessionScope implements SessionBackend {
 
   signIn(principal: string, options?: SignInOptions): Promise<void> {
     return this.#run(async () => {
-      await this.#rotate({ ...options, principal, keep: options?.keep ?? 'all' });
+      const device = this.#devices?.capture(this.#request);
+      await this.#rotate({
+        ...options,
+        principal,
+        keep: options?.keep ?? 'all',
+        ...(device === undefined ? {} : { device }),
+      });
     });
   }
 
@@ -196,13 +228,42 @@ export class SessionScope implements SessionBackend {
       const principal = this.#record?.principal;
       if (principal === undefined) return [];
       const records = await this.#options.store.findByPrincipal(principal);
-      return records.map((record) => ({
-        id: record.id,
-        current: record.id === this.#record?.id,
-        createdAt: record.createdAt,
-        lastAccessAt: record.lastAccessAt,
-        expiresAt: record.expiresAt,
-      }));
+      return records.map((record) => summaryOf(record, record.id === this.#record?.id));
+    });
+  }
+
+  revokeSession(handle: string): Promise<boolean> {
+    return this.#run(async () => {
+      if (typeof handle !== 'string') {
+        throw new SessError(
+          'INVALID_VALUE',
+          'revokeSession: expected a handle from listSessions()',
+        );
+      }
+      const record = this.#record;
+      const principal = record?.principal;
+      if (record === null || principal === undefined || record.isNew) return false;
+      const ended = await this.#options.store.revokeSession(principal, handle);
+      if (ended && handle === sessionHandle(record.id)) this.#endCurrent();
+      return ended;
+    });
+  }
+
+  take(name: string): Promise<unknown> {
+    return this.#run(async () => {
+      assertAttributeName(name);
+      if (RESERVED_SESSION_NAMES.has(name)) {
+        throw new SessError('INVALID_NAME', `take: "${name}" is reserved by the session API`);
+      }
+      const record = this.#record;
+      if (record === null) return undefined;
+      try {
+        return await this.#options.store.take(record, name);
+      } catch (error) {
+        // As when reading: a stored value the serializer refuses is no value (it is gone now).
+        if (isSessError(error, 'INVALID_VALUE')) return undefined;
+        throw error;
+      }
     });
   }
 
@@ -279,6 +340,12 @@ export class SessionScope implements SessionBackend {
     expiresBefore: number | undefined,
   ): CommitOutcome {
     if (record.isNew) return this.#clearIfEnded(); // nothing was written, nothing created
+    const token = this.#token;
+    if (token !== undefined) {
+      // A token carries no expiry: only a new id, or a new signature, is news to the client.
+      if (!created && !this.#rotated && !this.#incoming.stale) return NOTHING;
+      return this.#tokenOutcome(token, this.#cookie.valueOf(record.id));
+    }
     const persistent = this.#persistent(record);
     const send =
       created ||
@@ -300,9 +367,19 @@ export class SessionScope implements SessionBackend {
   }
 
   #clearIfEnded(): CommitOutcome {
-    return this.#ended && this.#incoming.present
+    if (!this.#ended || !this.#incoming.present) return NOTHING;
+    const token = this.#token;
+    return token === undefined
       ? this.#outcome(this.#cookie.clear(this.#secure))
-      : NOTHING;
+      : this.#tokenOutcome(token, '');
+  }
+
+  /** The token header to send (`''`: drop it); never a Set-Cookie on a token request. */
+  #tokenOutcome(token: SessionToken, value: string): CommitOutcome {
+    const header = { header: token.header, value };
+    return this.#options.cacheControl
+      ? { setCookie: [], token: header, cacheControl: 'no-store' }
+      : { setCookie: [], token: header };
   }
 
   #outcome(setCookie: string): CommitOutcome {
@@ -370,6 +447,23 @@ export class SessionScope implements SessionBackend {
     this.#queue = result;
     return result;
   }
+}
+
+/** What `listSessions` tells of a session: never its id (see `sessionHandle`). */
+function summaryOf(record: SessionRecord, current: boolean): SessionSummary {
+  const summary: {
+    -readonly [K in keyof SessionSummary]: SessionSummary[K];
+  } = {
+    handle: sessionHandle(record.id),
+    current,
+    createdAt: record.createdAt,
+    lastAccessAt: record.lastAccessAt,
+    expiresAt: record.expiresAt,
+  };
+  const device = record.device;
+  if (device?.userAgent !== undefined) summary.userAgent = device.userAgent;
+  if (device?.address !== undefined) summary.address = device.address;
+  return summary;
 }
 
 /**

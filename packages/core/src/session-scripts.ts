@@ -30,14 +30,15 @@ function chunked(call: RedisCallFn, command: string, key: string, values: readon
 }
 
 /** The Lua test that a hash's times field `#t` holds a live session at ARGV[1] (now). */
-const ALIVE = `local function alive(times)
+export const ALIVE = `local function alive(times)
   if not times then return false end
   local created, since, left = string.match(times, '^(%d+):(%-?%d+):(%-?%d+)$')
   return created ~= nil and tonumber(created) + tonumber(since) + tonumber(left) > tonumber(ARGV[1])
 end
 `;
 
-function alive(times: RedisReply, now: string | undefined): boolean {
+/** The JavaScript twin of `ALIVE`. */
+export function alive(times: RedisReply, now: string | undefined): boolean {
   if (typeof times !== 'string') return false;
   const expiresAt = parseStoredTimes(times)?.expiresAt;
   return expiresAt !== undefined && expiresAt > Number(now);

@@ -10,9 +10,18 @@ import { assertLifetime, DEFAULT_LIFETIME, type LifetimePolicy } from './lifetim
 import { attachObserver, observeOperation, quietly, type StoreOperation } from './observer.js';
 import type { CommandCall, PortCall, RedisPort, RedisReply, ScriptCall } from './redis-port.js';
 import { RepairQueue } from './repair-queue.js';
+import { normalizeDevice, type SessionDevice } from './session-device.js';
 import type { SessionEvent, SessionEventType } from './session-events.js';
+import { isSessionHandle, sessionHandle } from './session-handle.js';
 import { assertSessionId, newSessionId } from './session-id.js';
-import { expiryOf, META, pairsToMap, SessionRecord, type SessionTimes } from './session-record.js';
+import {
+  assertAttributeName,
+  expiryOf,
+  META,
+  pairsToMap,
+  SessionRecord,
+  type SessionTimes,
+} from './session-record.js';
 import {
   claimScript,
   createScript,
@@ -28,6 +37,7 @@ import {
 } from './store-options.js';
 import { formatStoredTimes, parseStoredTimes, type StoredTimes } from './stored-times.js';
 import type { SubscribeOptions } from './subscribe-options.js';
+import { takeAttributeScript } from './take-attribute-script.js';
 
 /** What a commit did. `gone`: the session was destroyed or expired meanwhile, nothing was written. */
 export type CommitResult = 'created' | 'saved' | 'unchanged' | 'gone';
@@ -46,6 +56,12 @@ export interface RegenerateOptions {
    * principal still gets a new session, carrying nothing of the one that ended.
    */
   principal?: string;
+  /**
+   * What the new session records about its device for a "your devices" page: the user agent
+   * (cut to 200 characters) and an IP address, kept as its /24 or /48 only.
+   * @default the session's own (none for a session that never recorded one)
+   */
+  device?: SessionDevice;
 }
 
 /** `SessionStore[LOAD_CHECKED]`: a load that skips the id check (see there). */
@@ -162,11 +178,15 @@ export class SessionStore {
   /** Creates and saves a session: one round trip (more when a principal limit ends others). */
   async create(
     attributes?: Record<string, unknown>,
-    options?: { principal?: string },
+    options?: { principal?: string; device?: SessionDevice },
   ): Promise<SessionRecord> {
     const record = this.new(attributes);
     if (options?.principal !== undefined) {
-      return this.regenerate(record, { principal: options.principal });
+      const device = options.device;
+      return this.regenerate(record, {
+        principal: options.principal,
+        ...(device === undefined ? {} : { device }),
+      });
     }
     await this.commit(record, { force: true });
     return record;
@@ -306,6 +326,37 @@ export class SessionStore {
   }
 
   /**
+   * Reads and removes one attribute in one step: of any number of concurrent takes of a value
+   * (across requests and instances), exactly one gets it. For read-once values: an OAuth
+   * `state`, a CSRF nonce, a flash message. One round trip (a script on the session's hash);
+   * none for a record not stored yet, whose attributes no one else can see.
+   *
+   * For a stored session, Redis is what counts: the value returned is the one stored there,
+   * and the attribute leaves `record` altogether (a change made to it in `record` and not
+   * committed is dropped). Resolves to undefined when there is no such attribute, or the
+   * session ended or expired. A stored value the serializer refuses is removed all the same,
+   * and rejects with `INVALID_VALUE`.
+   */
+  async take(target: SessionRecord | string, name: string): Promise<unknown> {
+    assertAttributeName(name);
+    if (typeof target !== 'string' && target.isNew) {
+      const value = target.get(name);
+      target.delete(name);
+      return value;
+    }
+    const id = typeof target === 'string' ? target : target.id;
+    assertSessionId(id);
+    this.#assertOpen();
+    const now = this.#options.now();
+    const [reply] = await this.#batch('take', [
+      { script: takeAttributeScript, keys: [this.keys.session(id)], args: [now, name] },
+    ]);
+    if (typeof target !== 'string' && reply !== 0) target.forget(name);
+    if (reply === null || reply === undefined || reply === 0) return undefined;
+    return this.#options.serializer.parse(text(reply));
+  }
+
+  /**
    * Destroys a session. Returns false if there was none. Two round trips: the session is taken
    * (read and deleted in one step), then its index entries and its `destroyed` event go. Once
    * the first has answered the session is over, whatever happens to the second.
@@ -361,9 +412,11 @@ export class SessionStore {
       signIn || record.isNew
         ? this.#freshTimes(now, lifetime)
         : this.#timesOf(record.createdAt, now, lifetime);
+    const device = options.device === undefined ? record.device : normalizeDevice(options.device);
     const next = record.carryTo(newSessionId(), options.keep ?? 'all', {
       times,
       principal,
+      device,
       lifetime,
     });
     const changes = next.changes(this.#options);
@@ -455,6 +508,32 @@ export class SessionStore {
       if (record && record.principal === principal) records.push(record);
     });
     return records.sort((a, b) => a.expiresAt - b.expiresAt);
+  }
+
+  /**
+   * Ends the session of `principal` that `handle` names (see `sessionHandle`; `listSessions`
+   * gives them): one a user picked on a "your devices" page. Resolves to false for any handle
+   * that names no live session of this principal, whether it names another principal's session,
+   * an ended one, or nothing at all: the answer tells a caller nothing they did not know.
+   * Three round trips: the principal's index, then the session is taken, then its index
+   * entries go and its `revoked` event is written.
+   */
+  async revokeSession(principal: string, handle: string): Promise<boolean> {
+    if (typeof principal !== 'string' || principal.length === 0) {
+      throw new SessError('INVALID_VALUE', 'principal: expected a non-empty string');
+    }
+    if (typeof handle !== 'string') {
+      throw new SessError('INVALID_VALUE', 'handle: expected a string from listSessions()');
+    }
+    if (!isSessionHandle(handle)) return false;
+    const now = this.#options.now();
+    const ids = await this.#principalIds(principal, now);
+    const id = ids.find((candidate) => sessionHandle(candidate) === handle);
+    if (id === undefined) return false;
+    const acks: number[] = [];
+    const ended = await this.#end('revoke', [id], 'revoked', { principal, acks });
+    this.#settleReplication('revoke', [id], acks);
+    return ended > 0;
   }
 
   /**
@@ -595,6 +674,9 @@ export class SessionStore {
     ];
     if (principal !== undefined) fields.push(META.principal, principal);
     if (record.lifetime !== DEFAULT_LIFETIME) fields.push(META.lifetime, record.lifetime);
+    const device = record.device;
+    if (device?.userAgent !== undefined) fields.push(META.userAgent, device.userAgent);
+    if (device?.address !== undefined) fields.push(META.address, device.address);
     for (const [name, text] of changes.set) fields.push(name, text);
     const calls: PortCall[] = [];
     if (principal !== undefined) {
@@ -734,6 +816,7 @@ export class SessionStore {
     const record = new SessionRecord(next.id, {
       times: next.times,
       principal: next.principal,
+      device: next.device,
       lifetime: next.lifetime,
       stored: new Map(),
       serializer: this.#options.serializer,
@@ -993,6 +1076,8 @@ export class SessionStore {
     let storedTimes: StoredTimes | undefined;
     let principal: string | undefined;
     let lifetime = DEFAULT_LIFETIME;
+    let userAgent: string | undefined;
+    let address: string | undefined;
     for (let i = 0; i + 1 < reply.length; i += 2) {
       const name = text(reply[i]);
       const value = text(reply[i + 1]);
@@ -1000,6 +1085,8 @@ export class SessionStore {
       else if (name === META.times) storedTimes = parseStoredTimes(value);
       else if (name === META.principal) principal = value;
       else if (name === META.lifetime && this.#options.lifetimes.has(value)) lifetime = value;
+      else if (name === META.userAgent) userAgent = value;
+      else if (name === META.address) address = value;
     }
     if (storedTimes === undefined || !(storedTimes.expiresAt > now)) return null;
     const times = this.#timesOf(storedTimes.createdAt, storedTimes.lastAccessAt, lifetime);
@@ -1008,6 +1095,7 @@ export class SessionStore {
     return new SessionRecord(id, {
       times,
       principal,
+      device: userAgent === undefined && address === undefined ? undefined : { userAgent, address },
       lifetime,
       stored,
       serializer: this.#options.serializer,

@@ -32,14 +32,25 @@ export interface SignInOptions {
   lifetime?: string;
 }
 
-/** One of the principal's live sessions, as `listSessions` reports it. */
+/**
+ * One of the principal's live sessions, as `listSessions` reports it: what a "your devices"
+ * page shows. It never holds the session id, which would hand the session to whoever sees
+ * the page.
+ */
 export interface SessionSummary {
-  readonly id: string;
+  /** Names this session to `revokeSession(handle)`; opaque, and not the session id. */
+  readonly handle: string;
   /** It is the session of this request. */
   readonly current: boolean;
+  /** When the session was signed in (ms since the epoch). */
   readonly createdAt: number;
+  /** Its last request that moved the expiry (at most one per `touchInterval`). */
   readonly lastAccessAt: number;
   readonly expiresAt: number;
+  /** The `User-Agent` of its sign-in, when the `devices` option recorded it. */
+  readonly userAgent?: string;
+  /** The network of its sign-in (`203.0.113.0/24`, `2001:db8:1::/48`), when `devices` recorded it. */
+  readonly address?: string;
 }
 
 /** What every session offers besides its data. */
@@ -80,8 +91,27 @@ export interface SessionApi {
    * Returns how many ended; 0 when nobody is signed in.
    */
   revokeEverywhere(options?: { keepCurrent?: boolean }): Promise<number>;
-  /** The live sessions of the signed-in principal; empty when nobody is signed in. */
+  /**
+   * The live sessions of the signed-in principal, soonest-expiring first, each named by an
+   * opaque handle; empty when nobody is signed in.
+   */
   listSessions(): Promise<SessionSummary[]>;
+  /**
+   * Ends one session of the signed-in principal, named by the `handle` `listSessions` gave
+   * (the current one too: then it is a sign-out). Resolves to false for a handle that names
+   * none of the principal's live sessions, another user's included: the answer does not say
+   * which. False too when nobody is signed in.
+   */
+  revokeSession(handle: string): Promise<boolean>;
+  /**
+   * Reads and removes an attribute in one step: of any number of concurrent requests taking
+   * the same value, exactly one gets it. For read-once values (an OAuth `state`, a CSRF
+   * nonce, a flash message). One round trip when the session is stored, none otherwise;
+   * undefined when there is nothing to take. The value is the one stored in Redis: a change
+   * this request made to the attribute and did not commit is dropped with it.
+   */
+  take<K extends keyof SessionData & string>(name: K): Promise<SessionData[K] | undefined>;
+  take(name: string): Promise<unknown>;
   /** The data, as a plain object. */
   toJSON(): Record<string, unknown>;
 }
@@ -103,13 +133,16 @@ export const RESERVED_SESSION_NAMES: ReadonlySet<string> = new Set([
   'destroy',
   'revokeEverywhere',
   'listSessions',
+  'revokeSession',
+  'take',
   'toJSON',
   // Never data: it would make the view look like it had another prototype.
   '__proto__',
 ]);
 
 /** What a `Session` view stands on: the per-request lifecycle. */
-export interface SessionBackend extends Omit<SessionApi, 'toJSON'> {
+export interface SessionBackend extends Omit<SessionApi, 'toJSON' | 'take'> {
+  take(name: string): Promise<unknown>;
   read(name: string): unknown;
   write(name: string, value: unknown): void;
   remove(name: string): void;
@@ -148,6 +181,8 @@ function methodsOf(target: ViewTarget): SessionMethods {
     destroy: () => backend.destroy(),
     revokeEverywhere: (options) => backend.revokeEverywhere(options),
     listSessions: () => backend.listSessions(),
+    revokeSession: (handle) => backend.revokeSession(handle),
+    take: (name: string) => backend.take(name),
     toJSON: () => {
       const data: Record<string, unknown> = Object.create(null);
       for (const name of backend.names()) data[name] = backend.read(name);

@@ -9,13 +9,22 @@ import { SessError } from './errors.js';
  */
 export type TrustProxy = boolean | number | ((address: string, hop: number) => boolean);
 
-/** The facts of a request the cookie depends on. */
+/** The facts of a request the session depends on. */
 export interface HttpRequestFacts {
   /** The `Cookie` header. */
   readonly cookie?: string | undefined;
+  /** The header named by the `token` option (`X-Session-Token` by default), when tokens are on. */
+  readonly token?: string | undefined;
+  /** The `Authorization` header, when tokens are on (`Authorization: Bearer <token>`). */
+  readonly authorization?: string | undefined;
+  /** The `User-Agent` header, recorded at sign-in when the `devices` option is on. */
+  readonly userAgent?: string | undefined;
   /** The connection to this process is TLS. */
   readonly secure?: boolean | undefined;
-  /** The address of the peer that connected to this process. */
+  /**
+   * The address of the peer that connected to this process: needed for a forwarded protocol,
+   * and for the address a sign-in records when the `devices` option is on.
+   */
   readonly remoteAddress?: string | undefined;
   /** `X-Forwarded-Proto` as received. */
   readonly forwardedProto?: string | readonly string[] | undefined;
@@ -29,7 +38,16 @@ export interface NodeRequestLike {
   readonly socket?: { readonly remoteAddress?: string | undefined; readonly encrypted?: boolean };
 }
 
-export function requestFacts(request: NodeRequestLike): HttpRequestFacts {
+/** What `requestFacts` reads besides what every request needs, as the options ask. */
+export interface ExtraFacts {
+  /** The token header's name, in lower case (Node's `headers` keys); undefined: no tokens. */
+  readonly tokenHeader: string | undefined;
+  /** The user agent and the peer's address, for the `devices` option. */
+  readonly device: boolean;
+}
+
+export function requestFacts(request: NodeRequestLike, extra?: ExtraFacts): HttpRequestFacts {
+  if (extra !== undefined) return extendedFacts(request, extra);
   const headers = request.headers;
   const cookie = headers.cookie;
   const forwardedProto = headers['x-forwarded-proto'];
@@ -42,6 +60,28 @@ export function requestFacts(request: NodeRequestLike): HttpRequestFacts {
     forwardedProto,
     forwardedFor: headers['x-forwarded-for'],
   };
+}
+
+/** `requestFacts` with what the token and devices options need, for apps that turned them on. */
+function extendedFacts(request: NodeRequestLike, extra: ExtraFacts): HttpRequestFacts {
+  const headers = request.headers;
+  const forwardedProto = headers['x-forwarded-proto'];
+  const tokenHeader = extra.tokenHeader;
+  return {
+    cookie: oneValue(headers.cookie, '; '),
+    token: tokenHeader === undefined ? undefined : oneValue(headers[tokenHeader], ', '),
+    authorization: tokenHeader === undefined ? undefined : oneValue(headers.authorization, ', '),
+    userAgent: extra.device ? oneValue(headers['user-agent'], ', ') : undefined,
+    secure: request.socket?.encrypted === true,
+    remoteAddress:
+      forwardedProto === undefined && !extra.device ? undefined : request.socket?.remoteAddress,
+    forwardedProto,
+    forwardedFor: headers['x-forwarded-for'],
+  };
+}
+
+function oneValue(value: string | string[] | undefined, separator: string): string | undefined {
+  return Array.isArray(value) ? value.join(separator) : value;
 }
 
 export type TrustRule = {
@@ -89,7 +129,8 @@ export function isSecureRequest(facts: HttpRequestFacts, rule: TrustRule): boole
   return protocol?.toLowerCase() === 'https';
 }
 
-function listOf(header: string | readonly string[] | undefined): string[] {
+/** The entries of a comma-separated list header (`X-Forwarded-For`...), in order. */
+export function listOf(header: string | readonly string[] | undefined): string[] {
   if (header === undefined) return [];
   const text = typeof header === 'string' ? header : header.join(',');
   return text

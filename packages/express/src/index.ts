@@ -6,7 +6,9 @@ export type {
   SessionApi,
   SessionCookieOptions,
   SessionData,
+  SessionDeviceOptions,
   SessionSummary,
+  SessionTokenOptions,
   TrustProxy,
 } from '@sess/core';
 export { HttpSessions, isSessError, SessError } from '@sess/core';

@@ -20,9 +20,11 @@ export function describeExampleApp(framework: string, serve: ServeExample): void
       await app?.stop();
     });
 
-    async function signIn(name: string): Promise<CookieClient> {
+    async function signIn(name: string, userAgent?: string): Promise<CookieClient> {
       const client = new CookieClient(app.base);
-      const reply = await client.post('/sign-in', { name });
+      const headers: Record<string, string> =
+        userAgent === undefined ? {} : { 'user-agent': userAgent };
+      const reply = await client.post('/sign-in', { name }, headers);
       expect(reply.status).toBe(303);
       expect(reply.location).toBe('/');
       return client;
@@ -72,7 +74,7 @@ export function describeExampleApp(framework: string, serve: ServeExample): void
       expect(list.status).toBe(200);
       expect(textOf(list.body, 'session-count')).toBe('2');
       expect(list.body.match(/<tr class="current">/g)).toHaveLength(1);
-      expect(list.body).toContain('(this session)');
+      expect(list.body).toContain('(this device)');
       expect(Number(textOf(list.body, 'active-sessions'))).toBe(countBefore);
 
       const revoked = await phone.post('/sign-out-everywhere');
@@ -82,6 +84,51 @@ export function describeExampleApp(framework: string, serve: ServeExample): void
       expect(laptopAfter.body).toContain('action="/sign-in"');
       const phoneAfter = await phone.get('/');
       expect(phoneAfter.body).toContain('action="/sign-in"');
+    });
+
+    it('a devices page: what each sign-in recorded, a revoke button that ends one, no session ids', async () => {
+      const name = `dev-${randomUUID()}`;
+      const phone = await signIn(
+        name,
+        'Mozilla/5.0 (Linux; Android 14) Chrome/126.0 Mobile Safari/537.36',
+      );
+      const laptop = await signIn(
+        name,
+        'Mozilla/5.0 (Windows NT 10.0; rv:128.0) Gecko/20100101 Firefox/128.0',
+      );
+      const stranger = await signIn(`other-${randomUUID()}`);
+      const ids = [phone, laptop, stranger].map((client) =>
+        [...client.cookies.values()][0]?.slice(0, 43),
+      );
+
+      const page = await laptop.get('/sessions');
+      expect(page.body).toContain('Chrome on Android');
+      expect(page.body).toContain('Firefox on Windows</span> (this device)');
+      expect(page.body).toContain('from 127.0.0.0/24');
+      for (const id of ids) expect(page.body).not.toContain(id);
+      const handles = [...page.body.matchAll(/name="handle" value="([\w-]{22})"/g)].map(
+        (match) => match[1] as string,
+      );
+      expect(handles).toHaveLength(1); // the other device; this one has the sign-out button
+
+      // The stranger's own handle, posted from the laptop: refused, the stranger stays signed in.
+      const strangerPage = await stranger.get('/sessions');
+      expect(strangerPage.body).not.toContain('name="handle"');
+      const countBefore = await app.store.count();
+      const [phoneHandle] = handles;
+      const forged = await stranger.post('/sessions/revoke', { handle: phoneHandle ?? '' });
+      expect(forged.status).toBe(303);
+      expect(await app.store.count()).toBe(countBefore);
+      expect((await phone.get('/')).body).toContain(`Hello, ${name}`);
+
+      const revoked = await laptop.post('/sessions/revoke', { handle: phoneHandle ?? '' });
+      expect(revoked.status).toBe(303);
+      expect(revoked.location).toBe('/sessions');
+      expect(await app.store.count()).toBe(countBefore - 1);
+      expect((await phone.get('/')).body).toContain('action="/sign-in"');
+      const after = await laptop.get('/sessions');
+      expect(textOf(after.body, 'session-count')).toBe('1');
+      expect(after.body).not.toContain('name="handle"');
     });
 
     it('signs out: the session ends and the cookie is cleared', async () => {

@@ -4,6 +4,7 @@ import {
   type SessionRecord,
   SessionStore,
   type SessionStoreOptions,
+  sessionHandle,
 } from '@sess/core';
 import { type ContractContext, portTest, type TestKeys } from './contract-context.js';
 
@@ -229,6 +230,40 @@ export function storeContract(ctx: ContractContext): void {
       const live = await store.findByPrincipal('frank');
       expect(live).toHaveLength(3);
       expect(await store.count()).toBe(3);
+    },
+  );
+  portTest(
+    ctx,
+    'take: of concurrent takes of one attribute exactly one gets it; an ended session gives nothing',
+    async (port, keys) => {
+      const { store } = openStore(port, keys);
+      const created = await store.create({ state: 'once', other: 1 });
+      const loaded = await Promise.all([1, 2, 3, 4, 5].map(() => live(store, created.id)));
+      const taken = await Promise.all(loaded.map((record) => store.take(record, 'state')));
+      expect(taken.filter((value) => value !== undefined)).toEqual(['once']);
+      expect((await live(store, created.id)).toObject()).toEqual({ other: 1 });
+      await store.destroy(created.id);
+      expect(await store.take(created.id, 'other')).toBe(undefined);
+    },
+  );
+
+  portTest(
+    ctx,
+    "revokeSession ends the principal's session its handle names, and no one else's",
+    async (port, keys) => {
+      const { store } = openStore(port, keys);
+      const mine = await store.create(
+        {},
+        { principal: 'gwen', device: { userAgent: 'phone', address: '203.0.113.9' } },
+      );
+      const theirs = await store.create({}, { principal: 'hal' });
+      const { device } = await live(store, mine.id);
+      expect([device?.userAgent, device?.address]).toEqual(['phone', '203.0.113.0/24']);
+      expect(await store.revokeSession('gwen', sessionHandle(theirs.id))).toBe(false);
+      expect(await store.revokeSession('gwen', sessionHandle(mine.id))).toBe(true);
+      expect(await store.load(mine.id)).toBeNull();
+      expect(await store.load(theirs.id)).not.toBeNull();
+      expect(await store.count()).toBe(1);
     },
   );
 }

@@ -16,6 +16,10 @@ import {
 } from '@sess/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { APP_USER } from '../least-privilege.js';
+import { deviceTests } from './device-tests.js';
+import type { SuiteContext } from './suite-context.js';
+import { takeTests } from './take-tests.js';
+import { tokenTests } from './token-tests.js';
 
 // One suite, run over real HTTP against a real redis-server for each framework adapter: the
 // adapters must behave identically, so each test file only says how to build an app. The
@@ -169,6 +173,21 @@ export function adapterSuite(framework: string, startApp: StartApp): void {
     });
 
     beforeEach(() => port.reset());
+
+    // Features whose tests live in files of their own, on this suite's server and apps.
+    const context: SuiteContext = {
+      app,
+      store,
+      get port() {
+        return port;
+      },
+      get redis() {
+        return redis;
+      },
+    };
+    tokenTests(context);
+    takeTests(context);
+    deviceTests(context);
 
     it('the stores run as a user limited to sess:* keys, without @dangerous commands', async () => {
       const refused = (command: string, args: string[], keys: string[] = []) =>
