@@ -24,6 +24,6 @@ export class AppModule {}
 export function appModuleWith({ store, secrets }: AppOptions): DynamicModule {
   return {
     module: AppModule,
-    imports: [SessModule.forRoot({ store, secrets, onShutdown: 'leave-open' })],
+    imports: [SessModule.forRoot({ store, secrets, devices: true, onShutdown: 'leave-open' })],
   };
 }

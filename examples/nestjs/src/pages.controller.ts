@@ -52,6 +52,22 @@ export class PagesController {
     return sessionsPage(await this.context(), session.principal ?? '', sessions);
   }
 
+  /**
+   * A revoke button of the devices page: the handle names one of this user's sessions, and a
+   * handle of anyone else's is refused (`revokeSession` resolves to false).
+   */
+  @Post('sessions/revoke')
+  @Redirect('/sessions', 303)
+  async revoke(
+    @Session() session: Session,
+    @Body() form: { handle?: unknown } | undefined,
+  ): Promise<{ url: string }> {
+    if (session.principal !== undefined && typeof form?.handle === 'string') {
+      await session.revokeSession(form.handle);
+    }
+    return { url: session.principal === undefined ? '/' : '/sessions' };
+  }
+
   @Post('sign-out')
   @Redirect('/', 303)
   async signOut(@Session() session: Session): Promise<void> {
