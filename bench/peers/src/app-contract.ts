@@ -6,8 +6,10 @@
  * - `GET /read`: reads two attributes of an existing session.
  * - `POST /write`: increments the `visits` attribute of an existing session.
  * - `POST /sign-in`: a new session for a user, regenerated as each library documents it.
- * - `POST /setup`: a new session holding `SESSION_ATTRIBUTES` (not measured: it prepares the
- *   sessions of the read and write runs, and is what the memory measurement creates 100,000 of).
+ * - `POST /setup`: a new session holding `SESSION_ATTRIBUTES`, for a request without a cookie:
+ *   the anonymous first write (a cart, a preference) scenario; it also prepares the sessions of
+ *   the read and write runs, and is what the memory measurement creates 100,000 of. Without
+ *   sessions it only answers.
  * - `POST /attr?name=x`: sets attribute `x` (the lost-update test).
  * - `GET /names`: the session's attribute names (the lost-update test's verdict).
  */

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startRedis } from '@sess/testkit';
-import { ROUTES } from './app-contract.js';
 import { Callgrind } from './callgrind.js';
 import { createSessions } from './http-client.js';
 import { LoadGenerator } from './load-generator.js';
@@ -13,6 +12,7 @@ import { frameworkList, positive, rerunCommand } from './options.js';
 import { PACKAGE_DIR } from './package-dir.js';
 import { RedisCounters } from './redis-counters.js';
 import { times } from './report.js';
+import { SCENARIO_IDS, SCENARIOS, type Scenario } from './scenarios.js';
 import { ServerProcess } from './server-process.js';
 import {
   FLOOR,
@@ -26,7 +26,8 @@ import {
 import { ratio } from './targets.js';
 
 /**
- * Instructions per read request, counted by callgrind in each server process. Throughput on a
+ * Instructions per request of one scenario (a read unless told), counted by callgrind in each
+ * server process. Throughput on a
  * shared 2-CPU machine moves by ±30% between rounds and the floor's ratio to bare Fastify by
  * more between runs; an instruction count moves by a few per cent, so it says what a read
  * costs each stack, and what the floor (one HGETALL through node-redis) leaves for any store.
@@ -34,12 +35,17 @@ import { ratio } from './targets.js';
  * next to the throughput, not a replacement.
  */
 const USAGE = `npm run instructions -w @sess/bench-peers [-- options]   (needs valgrind)
+  --scenario <id>      ${SCENARIO_IDS.join(' | ')} (read)
   --frameworks <list>  express,fastify,koa
-  --warmup <n>         read requests before counting starts, for the JIT to settle (20000)
-  --requests <n>       read requests counted (10000)
+  --warmup <n>         requests before counting starts, for the JIT to settle (20000)
+  --requests <n>       requests counted (10000)
   --connections <n>    concurrent connections of the load generator (10)
-  --out <file>         the Markdown report (results/instructions.md)`;
-/** sess first: its sessions' cookies serve bare and the floor too, as in the main bench. */
+  --out <file>         the Markdown report (results/instructions.md for reads,
+                       results/instructions-<scenario>.md otherwise)`;
+/**
+ * sess first: its sessions' cookies serve bare and the floor too, as in the main bench. The
+ * floor (one HGETALL) is a read's, so other scenarios leave it out.
+ */
 const MEASURED = ['sess', 'bare', FLOOR, 'peer'] as const satisfies readonly Kind[];
 /** node under valgrind starts in seconds, not milliseconds. */
 const START_TIMEOUT_MS = 180_000;
@@ -51,11 +57,12 @@ async function main(): Promise<void> {
     args: process.argv.slice(2),
     strict: true,
     options: {
+      scenario: { type: 'string', default: 'read' },
       frameworks: { type: 'string', default: FRAMEWORKS.join(',') },
       warmup: { type: 'string', default: '20000' },
       requests: { type: 'string', default: '10000' },
       connections: { type: 'string', default: '10' },
-      out: { type: 'string', default: `${PACKAGE_DIR}/results/instructions.md` },
+      out: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -63,6 +70,14 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
+  const scenario = SCENARIOS.find((entry) => entry.id === values.scenario);
+  if (scenario === undefined) {
+    throw new Error(`--scenario: ${values.scenario} is not one of ${SCENARIO_IDS.join(', ')}`);
+  }
+  const out =
+    values.out ??
+    `${PACKAGE_DIR}/results/${scenario.id === 'read' ? 'instructions' : `instructions-${scenario.id}`}.md`;
+  const kinds = MEASURED.filter((kind) => kind !== FLOOR || scenario.id === 'read');
   const frameworks = frameworkList('frameworks', values.frameworks);
   const warmup = positive('warmup', values.warmup);
   const requests = positive('requests', values.requests);
@@ -74,7 +89,7 @@ async function main(): Promise<void> {
   const callgrind = new Callgrind(dumps);
   const redis = await startRedis({ env: false });
   const load = LoadGenerator.start();
-  const counts = new Map<Framework, Counts>();
+  const counts = new Map<Framework, Partial<Counts>>();
   let redisServer = 'unknown';
   try {
     const counters = await RedisCounters.connect(redis.url);
@@ -86,30 +101,36 @@ async function main(): Promise<void> {
     for (const framework of frameworks) {
       const measured: Partial<Counts> = {};
       let sessCookies: string[] | undefined;
-      for (const kind of MEASURED) {
+      for (const kind of kinds) {
         const server = await ServerProcess.start({ framework, kind }, redis.url, {
           wrapper: callgrind.wrapper(),
           startTimeout: START_TIMEOUT_MS,
         });
         try {
-          const cookies =
-            kind === 'peer'
-              ? await createSessions(server.url, connections)
-              : (sessCookies ?? (await createSessions(server.url, connections)));
-          if (kind !== 'peer') sessCookies = cookies;
-          const read = (amount: number) =>
-            readRequests(load, server.url, cookies, amount, connections);
-          await read(warmup);
-          const instructions = await callgrind.measure(server.pid as number, () => read(requests));
-          measured[kind] = instructions / requests;
+          let cookies: string[] = [];
+          if (scenario.withSession) {
+            cookies =
+              kind === 'peer'
+                ? await createSessions(server.url, connections)
+                : (sessCookies ?? (await createSessions(server.url, connections)));
+            if (kind !== 'peer') sessCookies = cookies;
+          }
+          const send = (amount: number) =>
+            sendRequests(load, server.url, scenario, cookies, amount, connections);
+          await send(warmup);
+          let answered = requests;
+          const instructions = await callgrind.measure(server.pid as number, async () => {
+            answered = await send(requests);
+          });
+          measured[kind] = instructions / answered;
           log(
-            `${stackName({ framework, kind }).padEnd(64)} ${Math.round(instructions / requests)} instructions per read`,
+            `${stackName({ framework, kind }).padEnd(64)} ${Math.round(instructions / answered)} instructions per request (${scenario.id})`,
           );
         } finally {
           await server.stop();
         }
       }
-      counts.set(framework, measured as Counts);
+      counts.set(framework, measured);
     }
   } finally {
     await load.stop();
@@ -120,42 +141,46 @@ async function main(): Promise<void> {
   const machine = describeMachine(redisServer);
   const command = rerunCommand('instructions', process.argv.slice(2));
   await writeFile(
-    values.out,
-    renderInstructions(counts, {
+    out,
+    renderInstructions(counts, scenario, {
       command,
       revision,
       date: new Date().toISOString().slice(0, 10),
-      setup: `${requests} read requests counted after ${warmup} unmeasured ones, ${connections} connections, one session per connection`,
+      setup: `${requests} requests (${scenario.title}) counted after ${warmup} unmeasured ones, ${connections} connections${scenario.withSession ? ', one session per connection' : ''}`,
       machine: `${machine.cpus} × ${machine.cpuModel}, Node.js ${machine.node}, redis-server ${machine.redisServer}, ${Callgrind.version()}`,
     }),
   );
-  log(`wrote ${values.out}`);
+  log(`wrote ${out}`);
 }
 
-async function readRequests(
+async function sendRequests(
   load: LoadGenerator,
   url: string,
+  scenario: Scenario,
   cookies: readonly string[],
   amount: number,
   connections: number,
-): Promise<void> {
+): Promise<number> {
   const result = await load.run({
     url,
     connections,
     duration: 3_600,
     amount,
-    requests: [{ method: 'GET', path: ROUTES.read, cookie: true }],
+    requests: scenario.requests,
     cookies,
   });
+  const path = scenario.requests.map((request) => request.path).join(', ');
   // Under valgrind a request can miss a 1 s deadline now and then (switching counting on makes
-  // valgrind translate the JIT's code again); a few such answers change no count that matters.
+  // valgrind translate the JIT's code again), or the load generator's own timeout on a loaded
+  // machine; a few such requests change no count that matters. Counts are per answer.
   const failed = result.non2xx + result.errors;
-  if (result.requests !== amount || failed > amount / 100) {
+  if (result.requests + result.errors < amount || failed > amount / 100) {
     throw new Error(
-      `${url}${ROUTES.read}: ${result.requests} of ${amount} answered, ${result.non2xx} not 2xx, ${result.errors} errors`,
+      `${url} ${path}: ${result.requests} of ${amount} answered, ${result.non2xx} not 2xx, ${result.errors} errors`,
     );
   }
-  if (failed > 0) log(`${url}${ROUTES.read}: ${failed} of ${amount} requests failed`);
+  if (failed > 0) log(`${url} ${path}: ${failed} of ${amount} requests failed`);
+  return Math.max(1, Math.min(amount, result.requests));
 }
 
 interface Context {
@@ -167,22 +192,31 @@ interface Context {
 }
 
 /** A column "X ÷ Y" is Y's count over X's: fewer instructions, more requests per second. */
-function renderInstructions(counts: ReadonlyMap<Framework, Counts>, context: Context): string {
-  const k = (n: number) => `${(n / 1000).toFixed(1)}k`;
-  const rows = [...counts].map(
-    ([framework, c]) =>
-      `| ${frameworkName(framework)} | ${k(c.bare)} | ${k(c.floor)} | ${k(c.sess)} | ${k(c.peer)} | ` +
-      `${times(ratio(c.bare, c.floor))} | ${times(ratio(c.bare, c.sess))} | ${times(ratio(c.floor, c.sess))} | ${times(ratio(c.peer, c.sess))} |`,
+function renderInstructions(
+  counts: ReadonlyMap<Framework, Partial<Counts>>,
+  scenario: Scenario,
+  context: Context,
+): string {
+  const k = (n: number | undefined) => (n === undefined ? '–' : `${(n / 1000).toFixed(1)}k`);
+  const withFloor = scenario.id === 'read';
+  const rows = [...counts].map(([framework, c]) =>
+    withFloor
+      ? `| ${frameworkName(framework)} | ${k(c.bare)} | ${k(c.floor)} | ${k(c.sess)} | ${k(c.peer)} | ` +
+        `${times(ratio(c.bare, c.floor))} | ${times(ratio(c.bare, c.sess))} | ${times(ratio(c.floor, c.sess))} | ${times(ratio(c.peer, c.sess))} |`
+      : `| ${frameworkName(framework)} | ${k(c.bare)} | ${k(c.sess)} | ${k(c.peer)} | ` +
+        `${times(ratio(c.bare, c.sess))} | ${times(ratio(c.peer, c.sess))} |`,
   );
   return [
-    '# Instructions per read request',
+    `# Instructions per request: ${scenario.title}`,
     '',
     `Produced by \`${context.command}\` on ${context.date} at ${context.revision}. ${context.machine}.`,
     '',
-    `Each server runs alone under valgrind's callgrind, which counts the instructions its process executes in user space (the JIT's and the garbage collector's threads included) while autocannon sends it ${context.setup}. A ratio is what the count would make of throughput (fewer instructions, more requests per second). It does not move with what else the machine runs, but it leaves out the kernel's work for the sockets (a system call per response, whatever the stack) and cache misses, and it cannot see that a server waiting on Redis handles more requests per turn of its event loop. So it is a second opinion next to the throughput of [../../RESULTS.md](../../RESULTS.md), not a replacement. The floor is the framework with one \`HGETALL\` through node-redis per request and nothing else: no cookie, no signature, no session object.`,
+    `Each server runs alone under valgrind's callgrind, which counts the instructions its process executes in user space (the JIT's and the garbage collector's threads included) while autocannon sends it ${context.setup}. A ratio is what the count would make of throughput (fewer instructions, more requests per second). It does not move with what else the machine runs, but it leaves out the kernel's work for the sockets (a system call per response, whatever the stack) and cache misses, and it cannot see that a server waiting on Redis handles more requests per turn of its event loop. So it is a second opinion next to the throughput of [../../RESULTS.md](../../RESULTS.md), not a replacement.${withFloor ? ' The floor is the framework with one `HGETALL` through node-redis per request and nothing else: no cookie, no signature, no session object.' : ''}`,
     '',
-    '| Framework | no sessions | floor | sess | peer | floor ÷ no sessions | sess ÷ no sessions | sess ÷ floor | sess ÷ peer |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    withFloor
+      ? '| Framework | no sessions | floor | sess | peer | floor ÷ no sessions | sess ÷ no sessions | sess ÷ floor | sess ÷ peer |'
+      : '| Framework | no sessions | sess | peer | sess ÷ no sessions | sess ÷ peer |',
+    withFloor ? '|---|---:|---:|---:|---:|---:|---:|---:|---:|' : '|---|---:|---:|---:|---:|---:|',
     ...rows,
     '',
     `Peers: ${[...counts.keys()].map((framework) => `${frameworkName(framework)}: ${peerName(framework)}`).join('; ')}.`,

@@ -1,7 +1,7 @@
 import { ROUTES } from './app-contract.js';
 import type { LoadRequest } from './ipc.js';
 
-export const SCENARIO_IDS = ['anonymous', 'read', 'write', 'sign-in'] as const;
+export const SCENARIO_IDS = ['anonymous', 'read', 'write', 'first-write', 'sign-in'] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 export interface Scenario {
@@ -30,6 +30,12 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'write one attribute',
     requests: [{ method: 'POST', path: ROUTES.write, cookie: true }],
     withSession: true,
+  },
+  {
+    id: 'first-write',
+    title: 'anonymous first write (a new session with attributes)',
+    requests: [{ method: 'POST', path: ROUTES.setup, cookie: false }],
+    withSession: false,
   },
   {
     id: 'sign-in',

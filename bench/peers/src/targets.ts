@@ -106,16 +106,22 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       });
     }
   }
-  for (const scenario of ['write', 'sign-in'] as const) {
+  // A first write is where the peers' single SET is hardest to beat: on par is the target there.
+  const writeTargets: Array<[ScenarioId, 'ahead of' | 'on par with']> = [
+    ['write', 'ahead of'],
+    ['first-write', 'on par with'],
+    ['sign-in', 'ahead of'],
+  ];
+  for (const [scenario, relation] of writeTargets) {
     for (const framework of frameworks) {
       const value = ratio(
         requestsPerSecond(results, framework, 'sess', scenario),
         requestsPerSecond(results, framework, 'peer', scenario),
       );
       checks.push({
-        target: `${frameworkName(framework)}, ${scenario}: sess ahead of ${peerName(framework)}`,
+        target: `${frameworkName(framework)}, ${scenario}: sess ${relation} ${peerName(framework)}${relation === 'on par with' ? ' (≥ 1.00×)' : ''}`,
         measured: `${fixed(value)}× (server CPU per request: ${fixed(cpuRatio(results, framework, 'sess', 'peer', scenario))}×)`,
-        met: value === undefined ? undefined : value > 1,
+        met: value === undefined ? undefined : relation === 'ahead of' ? value > 1 : value >= 1,
       });
     }
   }

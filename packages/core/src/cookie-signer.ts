@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { SessError } from './errors.js';
 
 /** base64url of the 32 bytes of an HMAC-SHA256. */
@@ -17,7 +17,11 @@ export interface VerifiedValue {
  * A list of secrets allows rotation: the first signs, every one verifies.
  */
 export class CookieSigner {
-  readonly #secrets: readonly string[];
+  /**
+   * The secrets as key objects, made once: `createHmac` with a string converts and checks the
+   * key on every call, and a new session's cookie is signed on every first write.
+   */
+  readonly #keys: readonly KeyObject[];
 
   constructor(secrets: readonly string[]) {
     if (secrets.length === 0) {
@@ -28,7 +32,7 @@ export class CookieSigner {
         throw new SessError('INVALID_OPTION', 'secrets: expected non-empty strings');
       }
     }
-    this.#secrets = [...secrets];
+    this.#keys = secrets.map((secret) => createSecretKey(Buffer.from(secret, 'utf8')));
   }
 
   /** The largest value `sign` produces for an id of `idLength` characters. */
@@ -37,7 +41,7 @@ export class CookieSigner {
   }
 
   sign(id: string): string {
-    return `${id}.${mac(this.#secrets[0]!, id)}`;
+    return `${id}.${mac(this.#keys[0]!, id)}`;
   }
 
   /**
@@ -53,14 +57,14 @@ export class CookieSigner {
     if (!SIGNATURE.test(signature)) return null;
     const given = Buffer.from(signature, 'latin1');
     let matched = -1;
-    this.#secrets.forEach((secret, index) => {
-      const expected = Buffer.from(mac(secret, id), 'latin1');
+    this.#keys.forEach((key, index) => {
+      const expected = Buffer.from(mac(key, id), 'latin1');
       if (timingSafeEqual(given, expected) && matched === -1) matched = index;
     });
     return matched === -1 ? null : { id, stale: matched > 0 };
   }
 }
 
-function mac(secret: string, id: string): string {
-  return createHmac('sha256', secret).update(id).digest('base64url');
+function mac(key: KeyObject, id: string): string {
+  return createHmac('sha256', key).update(id).digest('base64url');
 }

@@ -21,6 +21,15 @@ import {
   type TrustRule,
 } from './trust-proxy.js';
 
+/** What a request brought: its facts, the session cookie or token it carried, how it came. */
+interface RequestStart {
+  readonly request: HttpRequestFacts;
+  readonly incoming: IncomingCookie;
+  /** The id came in a token (header), not a cookie. */
+  readonly byToken: boolean;
+  readonly secure: boolean;
+}
+
 /**
  * The HTTP request lifecycle, for any framework (docs/design/http-lifecycle.md): `open` a request from its Cookie
  * header and connection facts, let the handler use `scope.session`, then `scope.commit()` and
@@ -97,28 +106,64 @@ export class HttpSessions {
     onScope: (scope: SessionScope) => void,
     onError: (error: unknown) => void,
   ): void {
-    let secure: boolean;
-    let incoming: IncomingCookie;
-    let byToken = false;
+    let start: RequestStart;
     try {
-      secure = isSecureRequest(request, this.#trust);
-      const token = this.#token?.read(request, this.#cookie);
-      byToken = token !== undefined;
-      incoming = token ?? this.#cookie.read(request.cookie, secure);
+      start = this.#start(request);
     } catch (error) {
       queueMicrotask(() => onError(toHttpError(error)));
       return;
     }
-    const id = incoming.id;
+    const id = start.incoming.id;
     if (id === undefined) {
-      const scope = this.#scope(request, incoming, byToken, secure, null, false);
+      const scope = this.#scope(start, null, false);
       queueMicrotask(() => onScope(scope));
       return;
     }
+    this.#loadInto(start, id, onScope, onError);
+  }
+
+  /**
+   * `open`, but the scope itself when opening needs no Redis call (no session cookie or token,
+   * or one that does not verify): an anonymous request, a first write among them, then costs
+   * no promise and no turn of the microtask queue. For adapters whose middleware is async
+   * anyway (Koa), which test for a promise before awaiting. Failures reject, as from `open`.
+   */
+  openNow(request: HttpRequestFacts): SessionScope | Promise<SessionScope> {
+    let start: RequestStart;
+    try {
+      start = this.#start(request);
+    } catch (error) {
+      return Promise.reject(toHttpError(error));
+    }
+    const id = start.incoming.id;
+    if (id === undefined) return this.#scope(start, null, false);
+    return new Promise((resolve, reject) => this.#loadInto(start, id, resolve, reject));
+  }
+
+  /** `openNow` with the facts read from a Node request. */
+  openRequestNow(request: NodeRequestLike): SessionScope | Promise<SessionScope> {
+    return this.openNow(requestFacts(request));
+  }
+
+  /** What the request says about its session: the token, else the cookie. */
+  #start(request: HttpRequestFacts): RequestStart {
+    const secure = isSecureRequest(request, this.#trust);
+    const token = this.#token?.read(request, this.#cookie);
+    const incoming = token ?? this.#cookie.read(request.cookie, secure);
+    return { request, incoming, byToken: token !== undefined, secure };
+  }
+
+  /** Loads the request's session and opens the scope on it (or degraded, per `onUnavailable`). */
+  #loadInto(
+    start: RequestStart,
+    id: string,
+    onScope: (scope: SessionScope) => void,
+    onError: (error: unknown) => void,
+  ): void {
     const opened = (record: SessionRecord | null, degraded: boolean): void => {
       let scope: SessionScope;
       try {
-        scope = this.#scope(request, incoming, byToken, secure, record, degraded);
+        scope = this.#scope(start, record, degraded);
       } catch (error) {
         onError(toHttpError(error));
         return;
@@ -138,14 +183,8 @@ export class HttpSessions {
     );
   }
 
-  #scope(
-    request: HttpRequestFacts,
-    incoming: IncomingCookie,
-    byToken: boolean,
-    secure: boolean,
-    record: SessionRecord | null,
-    degraded: boolean,
-  ): SessionScope {
+  #scope(start: RequestStart, record: SessionRecord | null, degraded: boolean): SessionScope {
+    const { request, incoming, byToken, secure } = start;
     return new SessionScope({
       options: this.#options,
       cookie: this.#cookie,

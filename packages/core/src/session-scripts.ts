@@ -3,8 +3,10 @@ import type { RedisReply } from './redis-port.js';
 import { parseStoredTimes } from './stored-times.js';
 
 // Every script here touches exactly one key, so one slot, whatever the deployment.
-// PEXPIREAT ... GT is not used on purpose: Redis treats a key without a TTL as infinite for GT,
-// so it would never set a first TTL. PEXPIRETIME (Redis 7.0) lets the scripts compare instead.
+// PEXPIREAT ... GT treats a key without a TTL as infinite, so it never sets a first TTL: a
+// session hash gets its first one in the script that creates it, and only then do later
+// scripts extend it with GT; a principal index, which a plain ZADD creates, gets its first
+// with NX.
 //
 // Arguments are written in chunks (`CHUNK` at a time): Lua's `unpack` fails past a few thousand
 // values ("too many results to unpack"), well below what `maxSessionBytes` allows. The first
@@ -65,7 +67,7 @@ return 1`,
  * ARGV: now, pexpireat, number of pairs n, n field/value pairs, then the fields to delete.
  * Writes only if the session is still alive: an expiry never moves back, so a slow request can
  * never bring back a destroyed, moved or expired session, nor one the cleaner is about to delete.
- * 1 = saved, 0 = gone.
+ * The TTL only moves forward (GT: the create script gave the hash its first). 1 = saved, 0 = gone.
  */
 export const saveScript = defineScript(
   'sess_save',
@@ -73,9 +75,7 @@ export const saveScript = defineScript(
 local last = 3 + tonumber(ARGV[3]) * 2
 chunked('HSET', KEYS[1], 4, last)
 chunked('HDEL', KEYS[1], last + 1, #ARGV)
-if redis.call('PEXPIRETIME', KEYS[1]) < tonumber(ARGV[2]) then
-  redis.call('PEXPIREAT', KEYS[1], ARGV[2])
-end
+redis.call('PEXPIREAT', KEYS[1], ARGV[2], 'GT')
 return 1`,
   (call, keys, args) => {
     const key = keys[0] as string;
@@ -83,12 +83,29 @@ return 1`,
     const last = 3 + Number(args[2]) * 2;
     chunked(call, 'HSET', key, args.slice(3, last));
     chunked(call, 'HDEL', key, args.slice(last));
-    if ((call('PEXPIRETIME', key) as number) < Number(args[1])) {
-      call('PEXPIREAT', key, args[1] as string);
-    }
+    call('PEXPIREAT', key, args[1] as string, 'GT');
     return 1;
   },
 );
+
+/**
+ * The Lua lookup of a field in an HGETALL reply: one read gives both the test and the fields,
+ * where a separate HGET (or HEXISTS) first would cost every take and move a command.
+ */
+const FIELD = `local function field(fields, name)
+  for i = 1, #fields, 2 do
+    if fields[i] == name then return fields[i + 1] end
+  end
+  return nil
+end
+`;
+
+function field(fields: readonly RedisReply[], name: string): RedisReply {
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    if (fields[i] === name) return fields[i + 1] as RedisReply;
+  }
+  return null;
+}
 
 /**
  * KEYS[1] session hash. Reads and deletes a session in one step (sign-out, revocation);
@@ -97,14 +114,14 @@ return 1`,
  */
 export const takeScript = defineScript(
   'sess_take',
-  `if redis.call('HEXISTS', KEYS[1], '#t') == 0 then return {} end
-local fields = redis.call('HGETALL', KEYS[1])
+  `${FIELD}local fields = redis.call('HGETALL', KEYS[1])
+if not field(fields, '#t') then return {} end
 redis.call('DEL', KEYS[1])
 return fields`,
   (call, keys) => {
     const key = keys[0] as string;
-    if (call('HEXISTS', key, '#t') === 0) return [];
     const fields = call('HGETALL', key) as RedisReply[];
+    if (field(fields, '#t') === null) return [];
     call('DEL', key);
     return fields;
   },
@@ -120,27 +137,27 @@ return fields`,
  */
 export const moveScript = defineScript(
   'sess_move',
-  `${ALIVE}local times = redis.call('HGET', KEYS[1], '#t')
+  `${ALIVE}${FIELD}local fields = redis.call('HGETALL', KEYS[1])
+local times = field(fields, '#t')
 if not times then
-  local moved = redis.call('HGET', KEYS[1], '#m')
+  local moved = field(fields, '#m')
   if moved then return {'#m', moved} end
   return {}
 end
 if not alive(times) then return {} end
-local fields = redis.call('HGETALL', KEYS[1])
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], '#m', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return fields`,
   (call, keys, args) => {
     const key = keys[0] as string;
-    const times = call('HGET', key, '#t');
+    const fields = call('HGETALL', key) as RedisReply[];
+    const times = field(fields, '#t');
     if (times === null) {
-      const moved = call('HGET', key, '#m');
+      const moved = field(fields, '#m');
       return moved === null ? [] : ['#m', moved];
     }
     if (!alive(times, args[0])) return [];
-    const fields = call('HGETALL', key) as RedisReply[];
     call('DEL', key);
     call('HSET', key, '#m', args[1] as string);
     call('PEXPIRE', key, args[2] as string);
@@ -173,8 +190,8 @@ if limit > 0 then
   for i = 1, #doomed do result[#result + 1] = doomed[i] end
 end
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
-if redis.call('PEXPIRETIME', KEYS[1]) < tonumber(ARGV[6]) then
-  redis.call('PEXPIREAT', KEYS[1], ARGV[6])
+if redis.call('PEXPIREAT', KEYS[1], ARGV[6], 'NX') == 0 then
+  redis.call('PEXPIREAT', KEYS[1], ARGV[6], 'GT')
 end
 return result`,
   (call, keys, args) => {
@@ -206,8 +223,8 @@ return result`,
       result.push(...doomed);
     }
     call('ZADD', key, args[2] as string, args[1] as string);
-    if ((call('PEXPIRETIME', key) as number) < Number(args[5])) {
-      call('PEXPIREAT', key, args[5] as string);
+    if (call('PEXPIREAT', key, args[5] as string, 'NX') === 0) {
+      call('PEXPIREAT', key, args[5] as string, 'GT');
     }
     return result;
   },

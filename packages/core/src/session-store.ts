@@ -953,6 +953,11 @@ export class SessionStore {
         calls.push(call);
       }
     }
+    if (calls.length === 0) {
+      // Nothing to write (an anonymous creation, off the stream): no round trip to wait for.
+      for (const event of events) this.#emit(event);
+      return;
+    }
     let replies: Array<RedisReply | Error>;
     try {
       replies = await this.#send(what, calls, open);

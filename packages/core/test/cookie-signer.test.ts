@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CookieSigner } from '../src/cookie-signer.js';
 import { newSessionId } from '../src/session-id.js';
@@ -28,6 +29,13 @@ describe('CookieSigner', () => {
     const last = signed.at(-1)!;
     const lookalike = String.fromCharCode(last.charCodeAt(0) + 0x100);
     expect(signer.verify(`${signed.slice(0, -1)}${lookalike}`)).toBeNull();
+  });
+
+  it("signs with HMAC-SHA256 of the id under the secret's UTF-8 bytes, as before", () => {
+    for (const secret of ['s', 'bench-only secret, 32+ characters long', 'clé-é-🔑'.repeat(10)]) {
+      const expected = createHmac('sha256', secret).update(id).digest('base64url');
+      expect(new CookieSigner([secret]).sign(id)).toBe(`${id}.${expected}`);
+    }
   });
 
   it('needs at least one non-empty secret', () => {

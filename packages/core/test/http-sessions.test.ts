@@ -424,6 +424,31 @@ describe('openWith: the same as open, with callbacks', () => {
     const closed = await openWith(closing, cookie);
     expect(closed.error).toMatchObject({ code: 'CLOSED' });
   });
+
+  it('openNow: the scope itself when there is nothing to load, else a promise as from open', async () => {
+    const http = sessions();
+    const { id, cookie } = await created(http);
+    port.trips = 0;
+    for (const header of [undefined, 'other=1', 'sess=not-an-id', `sess=${id}x`]) {
+      const scope = http.openNow({ cookie: header });
+      expect(scope).not.toBeInstanceOf(Promise);
+      expect((scope as SessionScope).session.id).toBeUndefined();
+    }
+    expect(port.trips).toBe(0);
+
+    const loading = http.openNow({ cookie });
+    expect(loading).toBeInstanceOf(Promise);
+    expect((await loading).session.id).toBe(id);
+    expect(port.trips).toBe(1);
+
+    port.hang = true;
+    await expect(http.openNow({ cookie })).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      status: 503,
+    });
+    const degraded = await sessions({ onUnavailable: 'anonymous' }).openNow({ cookie });
+    expect(degraded.degraded).toBe(true);
+  });
 });
 
 describe('Redis unavailable', () => {

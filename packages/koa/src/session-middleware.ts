@@ -25,7 +25,9 @@ declare module 'koa' {
 export function session(options: HttpSessionOptions | HttpSessions): Middleware {
   const sessions = HttpSessions.from(options);
   return async function sessSession(ctx, next) {
-    const scope = await sessions.openRequest(ctx.req);
+    // A request without a session cookie opens at once: no promise to wait for.
+    const opening = sessions.openRequestNow(ctx.req);
+    const scope = opening instanceof Promise ? await opening : opening;
     ctx.session = scope.session;
     try {
       await next();

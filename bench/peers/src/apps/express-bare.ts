@@ -19,5 +19,8 @@ export const start: StartApp = async () => {
   app.post(ROUTES.signIn, (_req, res) => {
     res.json({ ok: true });
   });
+  app.post(ROUTES.setup, (_req, res) => {
+    res.json({ ok: true });
+  });
   return listenHttp(app);
 };

@@ -13,5 +13,6 @@ export const start: StartApp = async () => {
     return { visits };
   });
   app.post(ROUTES.signIn, async () => ({ ok: true }));
+  app.post(ROUTES.setup, async () => ({ ok: true }));
   return listenFastify(app);
 };
