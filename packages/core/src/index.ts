@@ -29,6 +29,7 @@ export {
 export type {
   CallOptions,
   CommandCall,
+  PortCacheStats,
   PortCall,
   PortCapabilities,
   RedisArg,
