@@ -347,14 +347,14 @@ export class NodeRedisPort implements RedisPort {
   /**
    * With the cache on, a write returns only after a PING on each connection it went to was
    * answered: a round trip that starts once the write's reply has arrived, so Redis handles it
-   * in a later iteration of its event loop than the write. Redis writes out everything it
-   * queued in an iteration (the write's reply, and the invalidations it caused for the other
-   * instances' channels) before it handles the next, so when the PING is answered the
-   * invalidations have left Redis. Without it, Redis writes the reply first (it flushes the
-   * client that got output last first), and an instance on the same host could read the
-   * change's reply, and a request that followed it, before the invalidation: measured in this
-   * repository, about 5% of reads right after a change. A failed PING changes nothing: the
-   * write is done either way.
+   * in a later iteration of its event loop than the write. Redis writes out what it queued in
+   * an iteration (the write's reply, and the invalidations it caused for the other instances'
+   * channels) before it handles the next, as far as each socket takes it, so when the PING is
+   * answered the invalidations have left Redis. Without it, Redis writes the reply first (it
+   * flushes the client that got output last first), and an instance on the same host could
+   * read the change's reply, and a request that followed it, before the invalidation: without
+   * the fence, the three-instance test in packages/tests sees stale reads. A failed PING
+   * changes nothing: the write is done either way.
    */
   #fence(routes: readonly Route[], signal: AbortSignal | undefined): Promise<void> {
     const pings: Array<Promise<void>> = [];

@@ -225,10 +225,17 @@ export class TrackedConnection {
   #beat(): void {
     const channel = this.#channel;
     if (this.#state !== 'up' || channel === undefined) return;
-    if (this.#probe !== undefined) {
-      this.#down(
-        new Error(`no answer to the tracking check within ${this.#settings.heartbeat} ms`),
-      );
+    const pending = this.#probe;
+    if (pending !== undefined) {
+      // Timers run before the event loop reads its sockets: after a turn held up past the
+      // beat (a long GC pause, synchronous work), the answer may be waiting there unread. The
+      // verdict waits for the check phase, after this turn's read.
+      setImmediate(() => {
+        if (this.#probe !== pending || this.#state !== 'up') return;
+        this.#down(
+          new Error(`no answer to the tracking check within ${this.#settings.heartbeat} ms`),
+        );
+      });
       return;
     }
     const probe = Promise.all([channel.ping(), this.target.send(['CLIENT', 'TRACKINGINFO'])]);
