@@ -19,7 +19,10 @@ import '../types/sess-session-data.js';
  * creations written to the event stream too (`eventStream.anonymousCreated`).
  */
 export const start: StartApp = async ({ redisUrl }) => {
-  const port = await createNodeRedisPort({ url: redisUrl });
+  const port = await createNodeRedisPort({
+    url: redisUrl,
+    cache: process.env.SESS_BENCH_CACHE === '1',
+  });
   const store = createSessionStore(
     process.env.SESS_BENCH_ANONYMOUS_CREATED === '1'
       ? { port, eventStream: { anonymousCreated: true } }

@@ -16,7 +16,10 @@ import '../types/sess-session-data.js';
 
 /** Fastify with sess, as its README sets it up: default store options, a signing secret. */
 export const start: StartApp = async ({ redisUrl }) => {
-  const port = await createNodeRedisPort({ url: redisUrl });
+  const port = await createNodeRedisPort({
+    url: redisUrl,
+    cache: process.env.SESS_BENCH_CACHE === '1',
+  });
   const store = createSessionStore({ port });
   const app = Fastify();
   await app.register(sessPlugin, { store, secrets: [SECRET] });
