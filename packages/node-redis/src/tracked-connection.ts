@@ -37,8 +37,9 @@ type State = 'down' | 'starting' | 'up' | 'closed';
  * read, and it is set up again from scratch (a new channel, a new redirect) after a backoff.
  *
  * No `NOLOOP`: this instance's own writes come back as invalidations too. The cache drops a
- * key when it sends a write anyway, but a write that reached Redis another way (a node of
- * `port.nodes()`, the application's own use of a client it passed in) is covered only so.
+ * key when the port sends a write anyway, but a write that reached Redis on the same
+ * connection another way (the application's own use of a client it passed in) is covered only
+ * so.
  */
 export class TrackedConnection {
   readonly target: TrackingTarget;
