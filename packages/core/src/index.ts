@@ -35,6 +35,7 @@ export { checkInteger, type IntegerOption } from './option-numbers.js';
 export type {
   CallOptions,
   CommandCall,
+  PortCacheStats,
   PortCall,
   PortCapabilities,
   RedisArg,

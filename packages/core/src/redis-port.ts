@@ -56,6 +56,29 @@ export interface PortCapabilities {
 }
 
 /**
+ * Figures of a port that answers session reads (`HGETALL`) from a local cache which Redis
+ * invalidates (`RedisPort.cacheStats`). Counters count from the port's creation.
+ */
+export interface PortCacheStats {
+  /** Reads answered without a Redis command of their own: from the cache, or sharing the reply of the same read already on its way. */
+  readonly hits: number;
+  /** Reads sent to Redis (not cached yet, changed since, or tracking down). */
+  readonly misses: number;
+  /** Keys Redis said changed (one per key of each invalidation), and whole-cache flushes. */
+  readonly invalidations: number;
+  /** Entries dropped to stay within the cache's bounds. */
+  readonly evictions: number;
+  /** Entries held now. */
+  readonly entries: number;
+  /** Estimated memory the entries take (bytes). */
+  readonly bytes: number;
+  /** Connections whose reads Redis tracks now (one per master). */
+  readonly trackingUp: number;
+  /** Connections whose tracking is down or being set up: their reads go to Redis meanwhile. */
+  readonly trackingDown: number;
+}
+
+/**
  * The seam between sess and a Redis client. Implement it to run sess on any client:
  * `@sess/testkit`'s contract suite tells whether an implementation behaves as sess expects.
  */
@@ -78,6 +101,11 @@ export interface RedisPort {
   dedicated(): Promise<RedisPort>;
   /** Closes the connection(s) this port opened. A port given a client it did not create leaves it open. */
   close(): Promise<void>;
+  /**
+   * A port with a local cache of session reads tells its figures here (`@sess/prometheus`
+   * reads them at scrape time); a port without one leaves it out or answers undefined.
+   */
+  cacheStats?(): PortCacheStats | undefined;
 }
 
 export function isScriptCall(call: PortCall): call is ScriptCall {

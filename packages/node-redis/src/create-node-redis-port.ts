@@ -1,7 +1,9 @@
 import { SessError } from '@sess/core';
 import { createClient, createCluster, createSentinel } from 'redis';
 import { clientKind } from './client-kind.js';
+import { clientTarget } from './client-target.js';
 import { ClusterLink } from './cluster-link.js';
+import { ClusterTracking } from './cluster-tracking.js';
 import type { ConnectionLink } from './connection-link.js';
 import { nodeListOf, type SentinelAccess } from './node-list.js';
 import type {
@@ -10,7 +12,7 @@ import type {
   NodeRedisCluster,
   NodeRedisSentinel,
 } from './node-redis-client.js';
-import { type NodeRedisPort, openNodeRedisPort } from './node-redis-port.js';
+import { type CacheSettings, type NodeRedisPort, openNodeRedisPort } from './node-redis-port.js';
 import {
   type NodeRedisPortOptions,
   type NodeRedisTls,
@@ -19,8 +21,10 @@ import {
 } from './port-options.js';
 import { reconnectBackoff } from './reconnect-backoff.js';
 import { SentinelLink } from './sentinel-link.js';
+import { sentinelTarget } from './sentinel-target.js';
 import { StandaloneLink } from './standalone-link.js';
 import { startupHints } from './startup-hints.js';
+import { SingleTracking } from './tracking-topology.js';
 
 /**
  * A RedisPort on node-redis 6: one standalone server (`url`), a master found through Redis
@@ -54,6 +58,12 @@ import { startupHints } from './startup-hints.js';
 export async function createNodeRedisPort(options?: NodeRedisPortOptions): Promise<NodeRedisPort> {
   const resolved = resolvePortOptions(options);
   const given = resolved.client;
+  if (resolved.cache !== undefined && given !== undefined && clientKind(given) === 'sentinel') {
+    throw new SessError(
+      'INVALID_OPTION',
+      'cache: not available on a Sentinel client of yours (the port cannot open the connection invalidations need with its options): pass `sentinel` options and let the port create the client',
+    );
+  }
   const link = given === undefined ? ownLink(resolved) : linkOf(given);
   const port = await openNodeRedisPort(link, {
     owned: given === undefined,
@@ -64,9 +74,34 @@ export async function createNodeRedisPort(options?: NodeRedisPortOptions): Promi
     // An open client may be reconnecting: its calls fail fast until it is back.
     connect: !link.client.isOpen,
     nodes: nodeListOf(sentinelAccess(resolved)),
+    ...(resolved.cache === undefined ? {} : { cache: cacheSettings(resolved, link) }),
   });
   if (given !== undefined && link.topology === 'sentinel') await assertResp2(port);
   return port;
+}
+
+/** Where tracking goes for the cache, on each topology. */
+function cacheSettings(options: ResolvedPortOptions, link: ConnectionLink): CacheSettings {
+  const cache = options.cache;
+  if (cache === undefined) throw new Error('no cache options');
+  const { minDelay, maxDelay } = options.reconnect;
+  return {
+    options: cache,
+    backoff: reconnectBackoff(minDelay, maxDelay),
+    topology: (track) => {
+      switch (link.topology) {
+        case 'cluster':
+          return new ClusterTracking(link.client as NodeRedisCluster, track);
+        case 'sentinel':
+          return new SingleTracking(
+            sentinelTarget(link.client as NodeRedisSentinel, sentinelNodeOptions(options)),
+            track,
+          );
+        default:
+          return new SingleTracking(clientTarget(link.client as NodeRedisClient), track);
+      }
+    },
+  };
 }
 
 function linkOf(client: NodeRedisAnyClient): ConnectionLink {
@@ -166,11 +201,7 @@ function ownSentinel(options: ResolvedPortOptions): NodeRedisSentinel {
     name: sentinel.name,
     sentinelRootNodes: sentinel.nodes.map(({ host, port }) => ({ host, port })),
     RESP: 2,
-    nodeClientOptions: {
-      ...connectionOptions(options, sentinel.tls),
-      ...(sentinel.username === undefined ? {} : { username: sentinel.username }),
-      ...(sentinel.password === undefined ? {} : { password: sentinel.password }),
-    },
+    nodeClientOptions: sentinelNodeOptions(options),
     sentinelClientOptions: sentinelClientOptions(sentinel, options.connectTimeout),
     // Errors of the connections to the master and replicas reach `onError` too.
     passthroughClientErrorEvents: true,
@@ -178,6 +209,17 @@ function ownSentinel(options: ResolvedPortOptions): NodeRedisSentinel {
     // connection per call and calls sent in the same tick (a batch) wait for each other.
     reserveClient: true,
   } as Parameters<typeof createSentinel>[0]) as unknown as NodeRedisSentinel;
+}
+
+/** The options of the connections to the master and replicas of a Sentinel set. */
+function sentinelNodeOptions(options: ResolvedPortOptions) {
+  const sentinel = options.sentinel;
+  if (!sentinel) throw new Error('no sentinel options');
+  return {
+    ...connectionOptions(options, sentinel.tls),
+    ...(sentinel.username === undefined ? {} : { username: sentinel.username }),
+    ...(sentinel.password === undefined ? {} : { password: sentinel.password }),
+  };
 }
 
 function sentinelClientOptions(

@@ -1,3 +1,4 @@
+export type { NodeRedisCacheOptions } from './cache-options.js';
 export type { NodeRedisTopology } from './client-kind.js';
 export { createNodeRedisPort } from './create-node-redis-port.js';
 export type {

@@ -2,22 +2,31 @@ import {
   type CallOptions,
   type CommandCall,
   isScriptCall,
+  type PortCacheStats,
   type PortCall,
   type RedisPort,
   type RedisReply,
   type ScriptCall,
   SessError,
 } from '@sess/core';
+import type { ResolvedCacheOptions } from './cache-options.js';
 import type { NodeRedisTopology } from './client-kind.js';
 import type { ConnectionLink, Route } from './connection-link.js';
 import type { NodeRedisAnyClient } from './node-redis-client.js';
 import type { NodeRedisNode } from './node-redis-node.js';
 import { abortedError, isErrorReply, isNoScript, toPortError } from './port-errors.js';
+import { ReadCache, writes } from './read-cache.js';
 import type { StartupHints } from './startup-hints.js';
+import type { TrackerFactory, TrackingTopology } from './tracking-topology.js';
 import { untilAborted } from './until-aborted.js';
 
 /** How long `close()` lets replies still on their way arrive before it cuts the connection. */
 const CLOSE_GRACE_MS = 1_000;
+
+/** The fence after a write while the cache is on (see `#fence`). */
+const PING: readonly string[] = Object.freeze(['PING']);
+
+function ignore(): void {}
 
 export interface PortSettings {
   /** The port created this client (or duplicated it) and closes it. */
@@ -38,6 +47,17 @@ export interface PortSettings {
   /** The nodes of the topology, for `nodes()`. */
   readonly nodes: (link: ConnectionLink) => Promise<NodeRedisNode[]>;
   readonly onClosed?: () => void;
+  /** A local cache of session reads (the `cache` option), set up once the client is open. */
+  readonly cache?: CacheSettings;
+}
+
+/** What the port's read cache needs besides the port's own settings. */
+export interface CacheSettings {
+  readonly options: ResolvedCacheOptions;
+  /** Delay before attempt `n` to set tracking up again after it was lost. */
+  readonly backoff: (attempt: number) => number;
+  /** Where tracking goes on this topology. */
+  readonly topology: (track: TrackerFactory) => TrackingTopology;
 }
 
 /**
@@ -85,6 +105,7 @@ export class NodeRedisPort implements RedisPort {
   /** How a blocking port gets a new connection; set by `dedicated()`. */
   #renew: (() => ConnectionLink) | undefined;
   #closing: Promise<void> | undefined;
+  readonly #cache: ReadCache | undefined;
 
   /** @internal Use `createNodeRedisPort`. */
   constructor(link: ConnectionLink, settings: PortSettings) {
@@ -92,6 +113,20 @@ export class NodeRedisPort implements RedisPort {
     this.#settings = settings;
     this.topology = link.topology;
     this.capabilities = Object.freeze({ cluster: link.topology === 'cluster' });
+    const cache = settings.cache;
+    this.#cache =
+      cache === undefined
+        ? undefined
+        : new ReadCache(
+            cache.options,
+            {
+              connectTimeout: settings.connectTimeout,
+              backoff: cache.backoff,
+              onError: settings.onError,
+            },
+            (call, signal) => this.#send(call, signal),
+            cache.topology,
+          );
   }
 
   /** The node-redis client this port sends through (`createClient`, `createSentinel` or `createCluster`). */
@@ -104,9 +139,27 @@ export class NodeRedisPort implements RedisPort {
    * Each frame costs a few promise jobs per call, which a CPU profile of reads shows.
    */
   send(call: CommandCall, options?: CallOptions): Promise<RedisReply> {
-    const signal = options?.signal;
+    const cache = this.#cache;
+    if (cache !== undefined) return cache.send(call, options?.signal);
+    return this.#send(call, options?.signal);
+  }
+
+  /**
+   * The figures of the local cache of session reads (the `cache` option), undefined without
+   * one. `@sess/prometheus` reads them at scrape time.
+   */
+  cacheStats(): PortCacheStats | undefined {
+    return this.#cache?.stats();
+  }
+
+  #send(call: CommandCall, signal: AbortSignal | undefined): Promise<RedisReply> {
     try {
       const routed = this.#readyRoute(call, signal);
+      if (this.#cache !== undefined && writes(call)) {
+        const fenced = (route: Route) =>
+          this.#afterFence(this.#sendOn(route, commandArgs(call), signal), [route], signal);
+        return routed instanceof Promise ? routed.then(fenced) : fenced(routed);
+      }
       return routed instanceof Promise
         ? routed.then((route) => this.#sendOn(route, commandArgs(call), signal))
         : this.#sendOn(routed, commandArgs(call), signal);
@@ -115,18 +168,30 @@ export class NodeRedisPort implements RedisPort {
     }
   }
 
-  async script(call: ScriptCall, options?: CallOptions): Promise<RedisReply> {
-    const signal = options?.signal;
+  script(call: ScriptCall, options?: CallOptions): Promise<RedisReply> {
+    const cache = this.#cache;
+    if (cache === undefined) return this.#script(call, options?.signal);
+    // Synchronously: a read sent from now on must not be cached before the write has landed.
+    const release = cache.writing([call]);
+    const reply = this.#script(call, options?.signal);
+    reply.then(release, release);
+    return reply;
+  }
+
+  async #script(call: ScriptCall, signal: AbortSignal | undefined): Promise<RedisReply> {
     const routed = this.#readyRoute(call, signal);
     const route = routed instanceof Promise ? await routed : routed;
     // Chosen once the route is known: a script counts as sent only on the connection it goes to.
     const command = route.scripts.commandFor(call);
+    const fenced = this.#cache !== undefined;
     try {
-      return await this.#sendOn(route, command, signal);
+      const reply = this.#sendOn(route, command, signal);
+      return await (fenced ? this.#afterFence(reply, [route], signal) : reply);
     } catch (error) {
       if (!sentByHash(command) || !isNoScript(error)) throw error;
       route.scripts.forget(call.script.sha1);
-      return this.#sendOn(route, route.scripts.commandFor(call), signal);
+      const reply = this.#sendOn(route, route.scripts.commandFor(call), signal);
+      return fenced ? this.#afterFence(reply, [route], signal) : reply;
     }
   }
 
@@ -134,11 +199,19 @@ export class NodeRedisPort implements RedisPort {
    * Every call is handed to node-redis before any answer is awaited (on one connection, in
    * the same tick as `batch()` was called), so each connection writes its share together.
    */
-  async batch(
+  batch(calls: readonly PortCall[], options?: CallOptions): Promise<Array<RedisReply | Error>> {
+    const cache = this.#cache;
+    if (cache === undefined) return this.#batch(calls, options?.signal);
+    const release = cache.writing(calls);
+    const replies = this.#batch(calls, options?.signal);
+    replies.then(release, release);
+    return replies;
+  }
+
+  async #batch(
     calls: readonly PortCall[],
-    options?: CallOptions,
+    signal: AbortSignal | undefined,
   ): Promise<Array<RedisReply | Error>> {
-    const signal = options?.signal;
     if (calls.length === 0) return [];
     const waiting = this.#usable(signal);
     if (waiting) await waiting;
@@ -153,7 +226,12 @@ export class NodeRedisPort implements RedisPort {
     calls.forEach((call, i) => {
       if (isScriptCall(call) && sentByHash(commands[i]) && isNoScript(results[i])) unknown.push(i);
     });
-    if (unknown.length === 0) return results;
+    const written =
+      this.#cache === undefined ? [] : routes.filter((_, i) => writes(calls[i] as PortCall));
+    if (unknown.length === 0) {
+      if (written.length > 0) await this.#fence(written, signal);
+      return results;
+    }
     // The script cache was flushed under a connection (or the call followed a redirect to
     // another node): a second round trip, only now, for the scripts Redis did not know. They
     // take effect after the batch's other calls.
@@ -168,6 +246,7 @@ export class NodeRedisPort implements RedisPort {
     unknown.forEach((index, k) => {
       results[index] = again[k] as RedisReply | Error;
     });
+    if (written.length > 0) await this.#fence(written, signal);
     return results;
   }
 
@@ -204,7 +283,19 @@ export class NodeRedisPort implements RedisPort {
    */
   async nodes(): Promise<NodeRedisNode[]> {
     this.#assertOpen();
-    return this.#settings.nodes(this.#link);
+    const nodes = await this.#settings.nodes(this.#link);
+    const cache = this.#cache;
+    if (cache === undefined) return nodes;
+    // A node's calls may go on a connection the cache reads on: they drop their keys too.
+    return nodes.map((node) => ({
+      ...node,
+      send(call, options) {
+        const release = cache.writing([call]);
+        const reply = node.send(call, options);
+        reply.then(release, release);
+        return reply;
+      },
+    }));
   }
 
   /**
@@ -217,6 +308,7 @@ export class NodeRedisPort implements RedisPort {
   }
 
   async #shutdown(): Promise<void> {
+    this.#cache?.close();
     await Promise.all([...this.#dedicatedPorts].map((port) => port.close()));
     if (this.#settings.owned) {
       // A blocking read may never end by itself: a dedicated connection is cut at once.
@@ -236,6 +328,48 @@ export class NodeRedisPort implements RedisPort {
     signal: AbortSignal | undefined,
   ): Promise<RedisReply> {
     return this.#guarded(route.send(args, signal) as Promise<RedisReply>, signal);
+  }
+
+  /** `reply`, settled once a fence (`#fence`) on `routes` followed it; an error reply too. */
+  #afterFence<T>(
+    reply: Promise<T>,
+    routes: readonly Route[],
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
+    return reply.then(
+      (value) => this.#fence(routes, signal).then(() => value),
+      (error: unknown) => {
+        // No answer, or a script Redis did not run: nothing changed that others could hold.
+        if (!isErrorReply(error) || isNoScript(error)) throw error;
+        return this.#fence(routes, signal).then(() => {
+          throw error;
+        });
+      },
+    );
+  }
+
+  /**
+   * With the cache on, a write returns only after a PING on each connection it went to was
+   * answered: a round trip that starts once the write's reply has arrived, so Redis handles it
+   * in a later iteration of its event loop than the write. Redis writes out what it queued in
+   * an iteration (the write's reply, and the invalidations it caused for the other instances'
+   * channels) before it handles the next, as far as each socket takes it, so when the PING is
+   * answered the invalidations have left Redis. Without it, Redis writes the reply first (it
+   * flushes the client that got output last first), and an instance on the same host could
+   * read the change's reply, and a request that followed it, before the invalidation: without
+   * the fence, the three-instance test in packages/tests sees stale reads. A failed PING
+   * changes nothing: the write is done either way.
+   */
+  #fence(routes: readonly Route[], signal: AbortSignal | undefined): Promise<void> {
+    const pings: Array<Promise<void>> = [];
+    // Routes on one connection share `scripts`: one PING per connection.
+    const connections = new Set<unknown>();
+    for (const route of routes) {
+      if (connections.has(route.scripts)) continue;
+      connections.add(route.scripts);
+      pings.push(route.send(PING).then(ignore, ignore));
+    }
+    return this.#guarded(Promise.all(pings).then(ignore), signal);
   }
 
   /**

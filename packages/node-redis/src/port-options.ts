@@ -1,6 +1,11 @@
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { checkInteger, checkOptionKeys, optionNames, SessError } from '@sess/core';
 import type { AnyRedisClientOptions } from 'redis';
+import {
+  type NodeRedisCacheOptions,
+  type ResolvedCacheOptions,
+  resolveCacheOptions,
+} from './cache-options.js';
 import { clientKind } from './client-kind.js';
 import { rateLimitedWarning } from './default-error-hook.js';
 import type { NodeRedisAnyClient, NodeRedisClient, NodeRedisCluster } from './node-redis-client.js';
@@ -162,6 +167,13 @@ export interface NodeRedisPortOptions {
    * @default 10_000
    */
   maxQueueLength?: number;
+  /**
+   * A local cache of session reads that Redis invalidates (client-side caching with `CLIENT
+   * TRACKING`): a session this instance read and nobody changed since is read again without a
+   * round trip. `true` for the defaults. Costs one more connection per master.
+   * @default undefined (no cache: every read goes to Redis)
+   */
+  cache?: boolean | NodeRedisCacheOptions;
 }
 
 export interface ResolvedPortOptions {
@@ -174,6 +186,7 @@ export interface ResolvedPortOptions {
   readonly connectTimeout: number;
   readonly reconnect: Required<NodeRedisReconnectOptions>;
   readonly maxQueueLength: number;
+  readonly cache: ResolvedCacheOptions | undefined;
 }
 
 /** The options the port itself sets on a client it creates; `clientOptions` may not. */
@@ -198,6 +211,7 @@ const PORT_OPTION_NAMES = optionNames<NodeRedisPortOptions>({
   connectTimeout: true,
   reconnect: true,
   maxQueueLength: true,
+  cache: true,
 });
 
 const SENTINEL_OPTION_NAMES = optionNames<NodeRedisSentinelOptions>({
@@ -302,6 +316,7 @@ export function resolvePortOptions(options: NodeRedisPortOptions | undefined): R
       maxDelay: given.reconnect?.maxDelay ?? DEFAULTS.maxDelay,
     },
     maxQueueLength: given.maxQueueLength ?? DEFAULTS.maxQueueLength,
+    cache: resolveCacheOptions(given.cache),
   };
   if (resolved.client !== undefined) validateClient(resolved.client, given);
   const targets = (['url', 'sentinel', 'cluster'] as const).filter(

@@ -4,6 +4,7 @@ import {
   type ExpiryIndexFigures,
   isSessError,
   type OperationOutcome,
+  type PortCacheStats,
   SESSION_EVENT_TYPES,
   type SessError,
   type SessionEventType,
@@ -205,6 +206,83 @@ export class SessMetrics implements SessionObserver {
       (group) => group.consumers,
     );
 
+    // The local cache of session reads of the stores' ports (`cache` of `@sess/node-redis`),
+    // read from the ports when scraped, summed over ports: zero where no port has one.
+    const fromCaches = (figure: (stats: PortCacheStats) => number): number =>
+      this.#caches().reduce((sum, stats) => sum + figure(stats), 0);
+    const cacheCounter = (
+      suffix: string,
+      help: string,
+      figure: (stats: PortCacheStats) => number,
+    ): void => {
+      const counter: Counter = new Counter({
+        name: name(suffix),
+        help,
+        registers,
+        collect: () => {
+          counter.reset();
+          counter.inc(fromCaches(figure));
+        },
+      });
+    };
+    cacheCounter(
+      'cache_hits_total',
+      'Session reads answered by the local cache without a Redis command of their own.',
+      (stats) => stats.hits,
+    );
+    cacheCounter(
+      'cache_misses_total',
+      'Session reads the local cache sent to Redis (not held, changed since, or tracking down).',
+      (stats) => stats.misses,
+    );
+    cacheCounter(
+      'cache_invalidations_total',
+      'Keys Redis told the local cache changed (and whole-cache flushes).',
+      (stats) => stats.invalidations,
+    );
+    cacheCounter(
+      'cache_evictions_total',
+      'Sessions the local cache dropped to stay within maxEntries and maxBytes.',
+      (stats) => stats.evictions,
+    );
+    const cacheGauge = (
+      suffix: string,
+      help: string,
+      figure: (stats: PortCacheStats) => number,
+    ): void => {
+      const gauge: Gauge = new Gauge({
+        name: name(suffix),
+        help,
+        registers,
+        collect: () => gauge.set(fromCaches(figure)),
+      });
+    };
+    cacheGauge('cache_entries', 'Sessions the local cache holds.', (stats) => stats.entries);
+    cacheGauge(
+      'cache_bytes',
+      'Estimated memory the sessions in the local cache take (bytes).',
+      (stats) => stats.bytes,
+    );
+    const tracking: Gauge<'state'> = new Gauge({
+      name: name('cache_tracking_connections'),
+      help: 'Connections of the local cache by tracking state: up (Redis tracks their reads, hits are served) or down (being set up again: their reads go to Redis). One per master.',
+      labelNames: ['state'],
+      registers,
+      collect: () => {
+        tracking.reset();
+        const caches = this.#caches();
+        if (caches.length === 0) return;
+        tracking.set(
+          { state: 'up' },
+          fromCaches((stats) => stats.trackingUp),
+        );
+        tracking.set(
+          { state: 'down' },
+          fromCaches((stats) => stats.trackingDown),
+        );
+      },
+    });
+
     for (const type of SESSION_EVENT_TYPES) {
       this.#events.inc({ type }, 0);
       this.#eventFailures.inc({ type }, 0);
@@ -262,6 +340,17 @@ export class SessMetrics implements SessionObserver {
 
   cleanerError(error: SessError): void {
     this.#errors.inc({ operation: 'cleaner', code: error.code });
+  }
+
+  /** The cache figures of the stores' ports, each port once. */
+  #caches(): PortCacheStats[] {
+    const ports = new Set([...this.#stores.keys()].map((store) => store.options.port));
+    const figures: PortCacheStats[] = [];
+    for (const port of ports) {
+      const stats = port.cacheStats?.();
+      if (stats !== undefined) figures.push(stats);
+    }
+    return figures;
   }
 
   #collectLeaders(gauge: PrefixGauge): void {
