@@ -81,6 +81,8 @@ export const HTTP_OPTION_NAMES = optionNames<HttpSessionOptions>({
   trustProxy: true,
   cacheControl: true,
   onUnavailable: true,
+  principalFrom: true,
+  migrateFrom: true,
 });
 
 /** What `HttpSessionOptions` (and so every adapter's options) says about names it does not take. */

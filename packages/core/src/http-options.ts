@@ -6,6 +6,8 @@ import {
   HTTP_OPTIONS_INSTEAD,
 } from './foreign-option-names.js';
 import { checkOptionKeys, optionNames } from './option-keys.js';
+import type { PrincipalMapping } from './principal-mapping.js';
+import type { SessionImporter } from './session-importer.js';
 import type { SessionStore } from './session-store.js';
 import type { TrustProxy } from './trust-proxy.js';
 
@@ -80,6 +82,21 @@ export interface HttpSessionOptions {
    * @default 'fail'
    */
   onUnavailable?: 'fail' | 'anonymous';
+  /**
+   * Who is signed in, read from the session's data: for logins that write the data themselves
+   * (Passport: `passportPrincipal()`). A change is a sess sign-in (or sign-out) at the commit,
+   * so `listSessions`, `revokeEverywhere` and `maxSessionsPerPrincipal` see those users (see
+   * `PrincipalMapping`).
+   * @default undefined (principals come from `signIn` only)
+   */
+  principalFrom?: PrincipalMapping;
+  /**
+   * Lazy migration from another session library: a request with no sess cookie but the old
+   * library's valid cookie gets its old session imported once (see `SessionImporter`;
+   * `@sess/migrate` has the importers). Remove it once the old sessions have expired.
+   * @default [] (none)
+   */
+  migrateFrom?: SessionImporter | readonly SessionImporter[];
 }
 
 export interface ResolvedCookieOptions {
@@ -100,6 +117,8 @@ export interface ResolvedHttpOptions {
   readonly trustProxy: TrustProxy;
   readonly cacheControl: boolean;
   readonly onUnavailable: 'fail' | 'anonymous';
+  readonly principalFrom: PrincipalMapping | undefined;
+  readonly migrateFrom: readonly SessionImporter[];
 }
 
 const COOKIE_OPTION_NAMES = optionNames<SessionCookieOptions>({
@@ -191,6 +210,12 @@ export function resolveHttpOptions(options: HttpSessionOptions): ResolvedHttpOpt
   if (onUnavailable !== 'fail' && onUnavailable !== 'anonymous') {
     throw new SessError('INVALID_OPTION', "onUnavailable: 'fail' or 'anonymous'");
   }
+  if (options.principalFrom !== undefined && typeof options.principalFrom !== 'function') {
+    throw new SessError(
+      'INVALID_OPTION',
+      'principalFrom: expected a function from the session to its principal, e.g. `passportPrincipal()`',
+    );
+  }
   return {
     store,
     secrets: [...secrets],
@@ -198,7 +223,31 @@ export function resolveHttpOptions(options: HttpSessionOptions): ResolvedHttpOpt
     trustProxy: options.trustProxy ?? false,
     cacheControl,
     onUnavailable,
+    principalFrom: options.principalFrom,
+    migrateFrom: checkImporters(options.migrateFrom),
   };
+}
+
+function checkImporters(given: HttpSessionOptions['migrateFrom']): readonly SessionImporter[] {
+  if (given === undefined) return [];
+  const list: readonly unknown[] = Array.isArray(given) ? given : [given];
+  list.forEach((importer, index) => {
+    const candidate = importer as Partial<Record<keyof SessionImporter, unknown>> | null;
+    const valid =
+      candidate !== null &&
+      typeof candidate === 'object' &&
+      typeof candidate.source === 'string' &&
+      typeof candidate.oldSessionId === 'function' &&
+      typeof candidate.read === 'function' &&
+      typeof candidate.clearCookies === 'function';
+    if (!valid) {
+      throw new SessError(
+        'INVALID_OPTION',
+        `migrateFrom${Array.isArray(given) ? `[${index}]` : ''}: expected a SessionImporter (\`fromExpressSession({ secret })\` of @sess/migrate, or an object with source, oldSessionId, read and clearCookies)`,
+      );
+    }
+  });
+  return list as readonly SessionImporter[];
 }
 
 /**

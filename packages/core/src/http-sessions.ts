@@ -5,7 +5,9 @@ import {
   type ResolvedHttpOptions,
   resolveHttpOptions,
 } from './http-options.js';
+import type { SessionDialect } from './session.js';
 import { type IncomingCookie, SessionCookie } from './session-cookie.js';
+import { findOldSession, importOldSession } from './session-import.js';
 import type { SessionRecord } from './session-record.js';
 import { SessionScope } from './session-scope.js';
 import { LOAD_CHECKED, type SessionStore } from './session-store.js';
@@ -62,10 +64,11 @@ export class HttpSessions {
    * Starts a request. Loads the session (one round trip) only when a well-formed, correctly
    * signed cookie came with it; anything else costs no Redis call and is simply anonymous.
    * Throws a `SessError` with `code: 'UNAVAILABLE'` and `status: 503` when Redis does not
-   * answer and `onUnavailable` is `'fail'`.
+   * answer and `onUnavailable` is `'fail'`. `dialect`: the framework's session vocabulary the
+   * request's views speak (an adapter's; see `SessionDialect`).
    */
-  open(request: HttpRequestFacts): Promise<SessionScope> {
-    return new Promise((resolve, reject) => this.openWith(request, resolve, reject));
+  open(request: HttpRequestFacts, dialect?: SessionDialect): Promise<SessionScope> {
+    return new Promise((resolve, reject) => this.openWith(request, resolve, reject, dialect));
   }
 
   /**
@@ -79,6 +82,7 @@ export class HttpSessions {
     request: HttpRequestFacts,
     onScope: (scope: SessionScope) => void,
     onError: (error: unknown) => void,
+    dialect?: SessionDialect,
   ): void {
     let secure: boolean;
     let incoming: IncomingCookie;
@@ -91,14 +95,22 @@ export class HttpSessions {
     }
     const id = incoming.id;
     if (id === undefined) {
-      const scope = this.#scope(incoming, secure, null, false);
+      const old =
+        this.#options.migrateFrom.length > 0
+          ? findOldSession(this.#options.migrateFrom, request.cookie)
+          : undefined;
+      if (old !== undefined) {
+        this.#import(old, incoming, secure, dialect, onScope, onError);
+        return;
+      }
+      const scope = this.#scope(incoming, secure, null, false, dialect);
       queueMicrotask(() => onScope(scope));
       return;
     }
     const opened = (record: SessionRecord | null, degraded: boolean): void => {
       let scope: SessionScope;
       try {
-        scope = this.#scope(incoming, secure, record, degraded);
+        scope = this.#scope(incoming, secure, record, degraded, dialect);
       } catch (error) {
         onError(toHttpError(error));
         return;
@@ -118,11 +130,52 @@ export class HttpSessions {
     );
   }
 
+  /**
+   * A request with another library's valid cookie and no sess cookie (`migrateFrom`): its old
+   * session becomes a sess session, or the request goes on anonymous.
+   */
+  #import(
+    old: NonNullable<ReturnType<typeof findOldSession>>,
+    incoming: IncomingCookie,
+    secure: boolean,
+    dialect: SessionDialect | undefined,
+    onScope: (scope: SessionScope) => void,
+    onError: (error: unknown) => void,
+  ): void {
+    importOldSession(this.#options, dialect, old.importer, old.oldId, secure).then(
+      ({ record, clearCookies }) => {
+        let scope: SessionScope;
+        try {
+          scope = new SessionScope({
+            options: this.#options,
+            cookie: this.#cookie,
+            incoming,
+            secure,
+            record,
+            degraded: false,
+            dialect,
+            created: record !== null,
+            clearCookies,
+          });
+        } catch (error) {
+          onError(toHttpError(error));
+          return;
+        }
+        onScope(scope);
+      },
+      (error: unknown) => {
+        if (this.#options.onUnavailable === 'fail') onError(toHttpError(error));
+        else onScope(this.#scope(incoming, secure, null, true, dialect));
+      },
+    );
+  }
+
   #scope(
     incoming: IncomingCookie,
     secure: boolean,
     record: SessionRecord | null,
     degraded: boolean,
+    dialect: SessionDialect | undefined,
   ): SessionScope {
     return new SessionScope({
       options: this.#options,
@@ -131,12 +184,13 @@ export class HttpSessions {
       secure,
       record,
       degraded,
+      dialect,
     });
   }
 
   /** `open` with the facts read from a Node request (`IncomingMessage`, `Http2ServerRequest`). */
-  openRequest(request: NodeRequestLike): Promise<SessionScope> {
-    return this.open(requestFacts(request));
+  openRequest(request: NodeRequestLike, dialect?: SessionDialect): Promise<SessionScope> {
+    return this.open(requestFacts(request), dialect);
   }
 
   /** `openWith` with the facts read from a Node request. */
@@ -144,8 +198,9 @@ export class HttpSessions {
     request: NodeRequestLike,
     onScope: (scope: SessionScope) => void,
     onError: (error: unknown) => void,
+    dialect?: SessionDialect,
   ): void {
-    this.openWith(requestFacts(request), onScope, onError);
+    this.openWith(requestFacts(request), onScope, onError, dialect);
   }
 }
 
