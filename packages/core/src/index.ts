@@ -23,6 +23,7 @@ export {
   type ScriptEmulation,
 } from './lua-script.js';
 export { createMemoryPort, MemoryPort } from './memory-port.js';
+export { callBack, callBackOrReturn, type NodeCallback } from './node-callback.js';
 // Measurements (docs/operations/metrics.md): the observer interface and the figures read from Redis on demand
 export {
   type ImportReport,
@@ -68,6 +69,7 @@ export {
   type SessionSummary,
   type SignInOptions,
 } from './session.js';
+export { SessionCookieView } from './session-cookie-view.js';
 export {
   SESSION_EVENT_TYPES,
   type SessionEvent,

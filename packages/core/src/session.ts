@@ -129,8 +129,8 @@ export interface SessionBackend extends Omit<SessionApi, 'toJSON'> {
 export interface SessionDialect {
   /** The names the dialect adds (it may also take over names of `SessionApi`). */
   readonly names: ReadonlySet<string>;
-  /** The value of `name`, one of `names`, on a view of `backend`. */
-  get(name: string, backend: SessionBackend): unknown;
+  /** The value of `name`, one of `names`, on `view`, a view of `backend`. */
+  get(name: string, backend: SessionBackend, view: Session): unknown;
   /** Assigns `name`, one of `names`; throws `SessError('INVALID_VALUE')` where that means nothing. */
   set(name: string, value: unknown, backend: SessionBackend): void;
 }
@@ -225,14 +225,14 @@ function apiValue(target: ViewTarget, name: string): unknown {
 function viewHandler(dialect: SessionDialect | undefined): ProxyHandler<ViewTarget> {
   const extra = dialect?.names;
   return {
-    get(target, property) {
+    get(target, property, view) {
       if (typeof property === 'symbol') {
         if (property === TARGET) return target;
         if (property !== INSPECT) return undefined;
         const backend = target[BACKEND];
         return () => ({ id: backend.id, data: methodsOf(target).toJSON() });
       }
-      if (extra?.has(property)) return dialect?.get(property, target[BACKEND]);
+      if (extra?.has(property)) return dialect?.get(property, target[BACKEND], view as Session);
       if (RESERVED_SESSION_NAMES.has(property)) return apiValue(target, property);
       // Attribute values are never undefined (writing undefined removes one): no `has` first.
       const value = target[BACKEND].read(property);

@@ -2,6 +2,7 @@ export type {
   CommitOutcome,
   HttpSessionOptions,
   KeepAttributes,
+  PrincipalMapping,
   Session,
   SessionApi,
   SessionCookieOptions,
@@ -9,5 +10,12 @@ export type {
   SessionSummary,
   TrustProxy,
 } from '@sess/core';
-export { HttpSessions, isSessError, SessError } from '@sess/core';
+export {
+  HttpSessions,
+  isSessError,
+  type PassportPrincipalOptions,
+  passportPrincipal,
+  SessError,
+} from '@sess/core';
+export type { KoaSession, KoaSessionSurface } from './koa-session-dialect.js';
 export { session } from './session-middleware.js';
