@@ -28,7 +28,7 @@ declare module '@sess/core' {
 
 /** The Passport app of `passport-flow.ts` on Express (4 or 5), as Passport's docs build it. */
 export function passportExpressApp(express: () => ExpressApp): StartPassportApp {
-  return async (store) => {
+  return async (store, extra) => {
     const authenticator = new passport.Passport();
     authenticator.use(
       new LocalStrategy((username, password, done) =>
@@ -41,7 +41,7 @@ export function passportExpressApp(express: () => ExpressApp): StartPassportApp 
     const app = express();
     // express.urlencoded of Express 5 (body-parser) parses the form on either major.
     app.use(urlencoded({ extended: false }));
-    app.use(session({ store, secrets: SECRET, principalFrom: passportPrincipal() }));
+    app.use(session({ store, secrets: SECRET, principalFrom: passportPrincipal(), ...extra }));
     app.use(authenticator.initialize());
     app.use(authenticator.session());
     app.get('/me', (req, res) => {

@@ -1,5 +1,6 @@
 import {
   createSessionStore,
+  type HttpSessionOptions,
   type SessionEvent,
   type SessionStore,
   type SessionStoreOptions,
@@ -29,7 +30,10 @@ export const THIRTY_DAYS = 30 * 24 * 60 * 60 * 1000;
  * - `POST /revoke-everywhere`: `{ ended }` of `session.revokeEverywhere()`.
  * The session middleware is given `principalFrom: passportPrincipal()`.
  */
-export type StartPassportApp = (store: SessionStore) => Promise<{
+export type StartPassportApp = (
+  store: SessionStore,
+  extra?: Pick<HttpSessionOptions, 'migrateFrom'>,
+) => Promise<{
   readonly url: string;
   close(): Promise<void>;
 }>;

@@ -24,7 +24,7 @@ async function formBody(ctx: Koa.Context, next: Koa.Next): Promise<void> {
 
 /** The Passport app of `passport-flow.ts` on Koa (2 or 3) with koa-passport, as its README builds it. */
 export function passportKoaApp(KoaApplication: new () => Koa): StartPassportApp {
-  return async (store) => {
+  return async (store, extra) => {
     const passport = new koaPassport.KoaPassport();
     passport.use(
       new LocalStrategy((username, password, done) =>
@@ -37,7 +37,7 @@ export function passportKoaApp(KoaApplication: new () => Koa): StartPassportApp 
     const app = new KoaApplication();
     app.silent = true;
     app.use(formBody);
-    app.use(session({ store, secrets: SECRET, principalFrom: passportPrincipal() }));
+    app.use(session({ store, secrets: SECRET, principalFrom: passportPrincipal(), ...extra }));
     app.use(passport.initialize());
     app.use(passport.session());
     const user = (ctx: Koa.Context) => (ctx.state.user as { id: string } | undefined)?.id;
