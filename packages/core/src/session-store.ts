@@ -485,10 +485,11 @@ export class SessionStore {
     assertLifetime(this.#options.lifetimes, lifetime, 'lifetime', 'INVALID_VALUE');
     const createdAt = Math.min(now, finiteOr(options.createdAt, now));
     const policy = this.#policy(lifetime);
-    // The last access that puts the idle expiry at the old expiry, when that is sooner.
-    const lastAccessAt = Math.max(
-      createdAt,
-      Math.min(now, finiteOr(options.expiresAt, Number.POSITIVE_INFINITY) - policy.idleTimeout),
+    // The last access that puts the idle expiry at the old expiry, when that is sooner. It
+    // may fall before the creation: stored times are signed offsets.
+    const lastAccessAt = Math.min(
+      now,
+      finiteOr(options.expiresAt, Number.POSITIVE_INFINITY) - policy.idleTimeout,
     );
     const times = this.#timesOf(createdAt, lastAccessAt, lifetime);
     if (!(expiryOf(times) > now)) return null;
