@@ -37,6 +37,9 @@ export interface CommitOutcome {
 
 const NOTHING: CommitOutcome = Object.freeze({ setCookie: [] });
 
+/** What `#endNow` returns when nothing is stored to end. */
+const NOTHING_TO_END = Symbol('nothing to end');
+
 /** The queue of a scope nothing was asked of yet, shared: most requests never queue anything. */
 const IDLE: Promise<unknown> = Promise.resolve();
 
@@ -194,21 +197,27 @@ export class SessionScope implements SessionBackend, CompatBackend {
   }
 
   signOut(): Promise<void> {
+    // With nothing before it in the queue, the session reads as ended at once (koa-session's
+    // `ctx.session = null` is read back right away); Redis is told next. The cookie is cleared
+    // even if Redis fails: the user asked to leave, and the store ends the session itself once
+    // Redis answers if the failure left that in doubt.
+    const early = this.#queue === IDLE ? this.#endNow() : undefined;
     return this.#run(async () => {
-      const store = this.#options.store;
-      const record = this.#takeStored();
-      // The cookie is cleared even if Redis fails: the user asked to leave, and the store ends
-      // the session itself once Redis answers if the failure left that in doubt.
-      try {
-        if (record !== null && !record.isNew) await store.destroy(record, 'sign-out');
-        else if (record === null && this.#degraded && this.#incoming.id !== undefined) {
-          // The load failed, so the session was never seen: end it by the cookie's id.
-          await store.destroy(this.#incoming.id, 'sign-out');
-        }
-      } finally {
-        this.#endCurrent();
-      }
+      const target = early ?? this.#endNow();
+      if (target !== NOTHING_TO_END) await this.#options.store.destroy(target, 'sign-out');
     });
+  }
+
+  /** Ends the session in this request; what to end in Redis: the stored one, if any. */
+  #endNow(): SessionRecord | string | typeof NOTHING_TO_END {
+    const record = this.#takeStored();
+    this.#endCurrent();
+    if (record !== null && !record.isNew) return record;
+    // The load failed, so the session was never seen: end it by the cookie's id.
+    if (record === null && this.#degraded && this.#incoming.id !== undefined) {
+      return this.#incoming.id;
+    }
+    return NOTHING_TO_END;
   }
 
   destroy(): Promise<void> {
