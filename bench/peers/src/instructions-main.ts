@@ -15,8 +15,8 @@ import { RedisCounters } from './redis-counters.js';
 import { times } from './report.js';
 import { ServerProcess } from './server-process.js';
 import {
+  ADAPTER_FRAMEWORKS,
   FLOOR,
-  FRAMEWORKS,
   type Framework,
   frameworkName,
   type Kind,
@@ -34,7 +34,7 @@ import { ratio } from './targets.js';
  * next to the throughput, not a replacement.
  */
 const USAGE = `npm run instructions -w @sess/bench-peers [-- options]   (needs valgrind)
-  --frameworks <list>  express,fastify,koa
+  --frameworks <list>  express,fastify,koa (passport too, if asked)
   --warmup <n>         read requests before counting starts, for the JIT to settle (20000)
   --requests <n>       read requests counted (10000)
   --connections <n>    concurrent connections of the load generator (10)
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     args: process.argv.slice(2),
     strict: true,
     options: {
-      frameworks: { type: 'string', default: FRAMEWORKS.join(',') },
+      frameworks: { type: 'string', default: ADAPTER_FRAMEWORKS.join(',') },
       warmup: { type: 'string', default: '20000' },
       requests: { type: 'string', default: '10000' },
       connections: { type: 'string', default: '10' },

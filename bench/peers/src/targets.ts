@@ -106,6 +106,17 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       });
     }
   }
+  if (frameworks.includes('passport')) {
+    const value = ratio(
+      requestsPerSecond(results, 'passport', 'sess', 'read'),
+      requestsPerSecond(results, 'passport', 'peer', 'read'),
+    );
+    checks.push({
+      target: `${frameworkName('passport')}, read: sess ahead of ${peerName('passport')}`,
+      measured: `${fixed(value)}× (server CPU per request: ${fixed(cpuRatio(results, 'passport', 'sess', 'peer', 'read'))}×)`,
+      met: value === undefined ? undefined : value > 1,
+    });
+  }
   for (const scenario of ['write', 'sign-in'] as const) {
     for (const framework of frameworks) {
       const value = ratio(
