@@ -224,11 +224,14 @@ export function resolveHttpOptions(options: HttpSessionOptions): ResolvedHttpOpt
     cacheControl,
     onUnavailable,
     principalFrom: options.principalFrom,
-    migrateFrom: checkImporters(options.migrateFrom),
+    migrateFrom: checkImporters(options.migrateFrom, cookie.name),
   };
 }
 
-function checkImporters(given: HttpSessionOptions['migrateFrom']): readonly SessionImporter[] {
+function checkImporters(
+  given: HttpSessionOptions['migrateFrom'],
+  cookieName: string,
+): readonly SessionImporter[] {
   if (given === undefined) return [];
   const list: readonly unknown[] = Array.isArray(given) ? given : [given];
   list.forEach((importer, index) => {
@@ -237,13 +240,21 @@ function checkImporters(given: HttpSessionOptions['migrateFrom']): readonly Sess
       candidate !== null &&
       typeof candidate === 'object' &&
       typeof candidate.source === 'string' &&
+      Array.isArray(candidate.cookieNames) &&
       typeof candidate.oldSessionId === 'function' &&
       typeof candidate.read === 'function' &&
       typeof candidate.clearCookies === 'function';
     if (!valid) {
       throw new SessError(
         'INVALID_OPTION',
-        `migrateFrom${Array.isArray(given) ? `[${index}]` : ''}: expected a SessionImporter (\`fromExpressSession({ secret })\` of @sess/migrate, or an object with source, oldSessionId, read and clearCookies)`,
+        `migrateFrom${Array.isArray(given) ? `[${index}]` : ''}: expected a SessionImporter (\`fromExpressSession({ secret })\` of @sess/migrate, or an object with source, cookieNames, oldSessionId, read and clearCookies)`,
+      );
+    }
+    const names = (importer as SessionImporter).cookieNames;
+    if (names.includes(cookieName) || names.includes(`__Host-${cookieName}`)) {
+      throw new SessError(
+        'INVALID_OPTION',
+        `cookie.name: '${cookieName}' is a cookie migrateFrom reads and clears (${(importer as SessionImporter).source}); give sess' cookie another name, such as the default 'sess'`,
       );
     }
   });

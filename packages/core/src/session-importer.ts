@@ -14,6 +14,11 @@ export interface SessionImporter {
   /** The library it reads, for metrics: `'express-session'`. */
   readonly source: string;
   /**
+   * The names of the old cookies it reads and clears. sess' own cookie must be named otherwise,
+   * or clearing an old cookie would clear it too: the HTTP options check.
+   */
+  readonly cookieNames: readonly string[];
+  /**
    * The old session's id, when the request's Cookie header carries the old cookie validly
    * signed; undefined otherwise. Synchronous and without I/O.
    */

@@ -58,6 +58,7 @@ let failures: string[];
 
 const importer: SessionImporter = {
   source: 'old-lib',
+  cookieNames: ['old'],
   oldSessionId: (header) => /(?:^|; )old=(\w+)\.ok/.exec(header)?.[1],
   read: async (id, context) => {
     const text = await context.read(`old:${id}`);
@@ -199,6 +200,16 @@ describe('migrateFrom: an old session becomes a sess session on its first reques
     const scope = await sessions({ onUnavailable: 'anonymous' }).http.open({ cookie: 'old=a9.ok' });
     expect(scope.session.id).toBeUndefined();
     expect(scope.degraded).toBe(true);
+  });
+
+  it('refuses a sess cookie named as an old one, and what is not an importer', () => {
+    expect(() => sessions({ cookie: { name: 'old' } })).toThrow(
+      /^cookie\.name: 'old' is a cookie migrateFrom reads and clears \(old-lib\); give sess' cookie another name/,
+    );
+    const store = new SessionStore({ port, cleaner: false });
+    expect(
+      () => new HttpSessions({ store, migrateFrom: [importer, { source: 'x' } as never] }),
+    ).toThrow(/^migrateFrom\[1\]: expected a SessionImporter/);
   });
 
   it('a sess cookie wins: the old one is not even looked at', async () => {

@@ -47,6 +47,7 @@ export function fromExpressSession(options: ExpressSessionImportOptions): Sessio
   const serializer = checkSerializer(options.serializer, `${where}.serializer`);
   return {
     source: 'express-session',
+    cookieNames: [name],
     oldSessionId(header) {
       const raw = rawCookieValue(header, name);
       const value = raw === undefined ? undefined : decodedCookieValue(raw);

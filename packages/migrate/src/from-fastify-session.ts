@@ -68,6 +68,7 @@ export function fromFastifySession(options: FastifySessionImportOptions): Sessio
   const scheme = { algorithm, encoding: 'base64' } as const;
   return {
     source: '@fastify/session',
+    cookieNames: [name],
     oldSessionId(header) {
       const raw = rawCookieValue(header, name);
       const decoded = raw === undefined ? undefined : decodedCookieValue(raw);

@@ -50,6 +50,7 @@ export function fromKoaSession(options: KoaSessionImportOptions): SessionImporte
   const signatureName = `${name}.sig`;
   return {
     source: 'koa-session',
+    cookieNames: [name, signatureName],
     oldSessionId(header) {
       const value = unquoted(rawCookieValue(header, name));
       const signature = unquoted(rawCookieValue(header, signatureName));

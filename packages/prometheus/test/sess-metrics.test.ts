@@ -176,6 +176,7 @@ describe('SessMetrics', () => {
     stores.push(store);
     const importer: SessionImporter = {
       source: 'old-lib',
+      cookieNames: ['old'],
       oldSessionId: (header) => /old=(\w+)/.exec(header)?.[1],
       read: async (id, context) => {
         await context.read(`old:${id}`);
