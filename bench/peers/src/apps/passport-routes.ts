@@ -1,4 +1,4 @@
-import type { Express, Request } from 'express';
+import type { Express as ExpressApp, Request } from 'express';
 import type { PassportStatic } from 'passport';
 import { attributeNames, nextUser, ROUTES } from '../app-contract.js';
 
@@ -31,7 +31,7 @@ export interface PassportSessionAccess {
  * a strategy has verified the password), which regenerates the session and saves it.
  */
 export function passportRoutes(
-  app: Express,
+  app: ExpressApp,
   passport: PassportInstance,
   access: PassportSessionAccess,
 ): void {
