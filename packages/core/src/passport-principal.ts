@@ -1,4 +1,5 @@
 import { SessError } from './errors.js';
+import { checkOptionKeys, optionNames } from './option-keys.js';
 import type { PrincipalMapping } from './principal-mapping.js';
 import type { Session } from './session.js';
 
@@ -20,7 +21,16 @@ export interface PassportPrincipalOptions {
  * session({ store, secrets, principalFrom: passportPrincipal() })
  * ```
  */
+const OPTION_NAMES = optionNames<PassportPrincipalOptions>({ key: true, principal: true });
+
 export function passportPrincipal(options: PassportPrincipalOptions = {}): PrincipalMapping {
+  if (options === null || typeof options !== 'object') {
+    throw new SessError(
+      'INVALID_OPTION',
+      'passportPrincipal: expected an options object or nothing',
+    );
+  }
+  checkOptionKeys(options, { path: 'passportPrincipal', known: OPTION_NAMES });
   const key = options.key ?? 'passport';
   const convert = options.principal;
   if (typeof key !== 'string' || key.length === 0) {

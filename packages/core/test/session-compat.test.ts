@@ -252,6 +252,11 @@ describe('principalFrom: the principal read from the data', () => {
       principal: (user) => String((user as { id: number }).id),
     });
     expect(byId(view({ auth: { user: { id: 9 } } }))).toBe('9');
-    expect(() => passportPrincipal({ key: '' })).toThrow(/INVALID_OPTION|key/);
+    expect(() => passportPrincipal({ key: '' })).toThrow(
+      /passportPrincipal: `key` is a non-empty string/,
+    );
+    expect(() => passportPrincipal({ keys: 'auth' } as never)).toThrow(
+      /passportPrincipal\.keys: unknown option; did you mean `key`\?/,
+    );
   });
 });
