@@ -58,7 +58,25 @@ function guide(): DefaultTheme.SidebarItem[] {
     },
     {
       text: 'Integrations',
-      items: [page('NestJS', '/integrations/nestjs')],
+      items: [
+        page('NestJS', '/integrations/nestjs'),
+        page('Passport', '/integrations/passport'),
+        page('Flash messages', '/integrations/flash'),
+        page('CSRF protection', '/integrations/csrf'),
+        page(
+          'express-session, @fastify/session, koa-session APIs',
+          '/integrations/express-session-api',
+        ),
+      ],
+    },
+    {
+      text: 'Migrating',
+      items: [
+        page('From express-session', '/migrate/from-express-session'),
+        page('From @fastify/session', '/migrate/from-fastify-session'),
+        page('From koa-session', '/migrate/from-koa-session'),
+        page('Lazy migration', '/migrate/lazy-migration'),
+      ],
     },
     {
       text: 'Sign-in and security',

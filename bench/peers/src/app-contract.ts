@@ -1,6 +1,6 @@
 /**
  * What every benchmarked app serves, whatever its framework and session library. The routes
- * are the same in all twelve apps so that the only difference between two runs is the stack.
+ * are the same in every app so that the only difference between two runs is the stack.
  *
  * - `GET /anon`: no cookie comes with it; reads `user` (absent) and answers `{"user":null}`.
  * - `GET /read`: reads two attributes of an existing session.

@@ -15,8 +15,8 @@ import { times } from './report.js';
 import { SCENARIO_IDS, SCENARIOS, type Scenario } from './scenarios.js';
 import { ServerProcess } from './server-process.js';
 import {
+  ADAPTER_FRAMEWORKS,
   FLOOR,
-  FRAMEWORKS,
   type Framework,
   frameworkName,
   type Kind,
@@ -36,7 +36,7 @@ import { ratio } from './targets.js';
  */
 const USAGE = `npm run instructions -w @sess/bench-peers [-- options]   (needs valgrind)
   --scenario <id>      ${SCENARIO_IDS.join(' | ')} (read)
-  --frameworks <list>  express,fastify,koa
+  --frameworks <list>  express,fastify,koa (passport too, if asked)
   --warmup <n>         requests before counting starts, for the JIT to settle (20000)
   --requests <n>       requests counted (10000)
   --connections <n>    concurrent connections of the load generator (10)
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     strict: true,
     options: {
       scenario: { type: 'string', default: 'read' },
-      frameworks: { type: 'string', default: FRAMEWORKS.join(',') },
+      frameworks: { type: 'string', default: ADAPTER_FRAMEWORKS.join(',') },
       warmup: { type: 'string', default: '20000' },
       requests: { type: 'string', default: '10000' },
       connections: { type: 'string', default: '10' },

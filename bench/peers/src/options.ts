@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { FRAMEWORKS, type Framework, isFramework } from './stacks.js';
+import { ADAPTER_FRAMEWORKS, FRAMEWORKS, type Framework, isFramework } from './stacks.js';
 
 export interface BenchOptions {
   /** Seconds of each measured load run. */
@@ -35,7 +35,8 @@ export const USAGE = `npm run bench -w @sess/bench-peers [-- options]
   --rounds <n>             measured runs per stack and scenario, interleaved; the median counts (7)
   --warmup <s>             unmeasured seconds before a stack's first run of a scenario (2)
   --connections <n>        concurrent connections of the load generator (50)
-  --frameworks <list>      express,fastify,koa
+  --frameworks <list>      express,fastify,koa,passport (passport: Express with Passport on
+                           sess and on express-session + connect-redis)
   --command-requests <n>   requests per stack and scenario counted with MONITOR (2000)
   --lost-update-trials <n> rounds of 50 concurrent attribute writes per stack (5)
   --memory-sessions <n>    sessions created for the memory figure, 0 to skip (100000)
@@ -62,7 +63,7 @@ export function parseOptions(argv: readonly string[], packageDir: string): Bench
       'lost-update-trials': { type: 'string', default: '5' },
       'memory-sessions': { type: 'string', default: '100000' },
       'heap-requests': { type: 'string', default: '1000000' },
-      'heap-frameworks': { type: 'string', default: FRAMEWORKS.join(',') },
+      'heap-frameworks': { type: 'string', default: ADAPTER_FRAMEWORKS.join(',') },
       'no-pin': { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
       out: { type: 'string', default: `${packageDir}/../RESULTS.md` },

@@ -244,6 +244,11 @@ function configurationNotes(frameworks: readonly Framework[]): string[] {
       "- **@fastify/session + @fastify/cookie + connect-redis**: `saveUninitialized: false`, the store connect-redis on a node-redis client, other options at their defaults (`rolling: true`). Sign-in is `await request.session.regenerate()` then `request.session.set('user', …)`.",
     );
   }
+  if (frameworks.includes('passport')) {
+    notes.push(
+      '- **Express + Passport** (passport 0.7): `passport.session()` on every request and `req.login(user, cb)` as the sign-in (what `passport.authenticate` calls once a strategy has verified the password), the same routes on both. On sess: `@sess/express` with `principalFrom: passportPrincipal()`, so a login is one sess sign-in (its `regenerate` and `save` fold into one move with the principal recorded). On express-session + connect-redis as above: a login destroys the old session and saves a new one.',
+    );
+  }
   if (frameworks.includes('koa')) {
     notes.push(
       "- **koa-session + koa-redis**: `session({ store: redisStore({ url }), sameSite: 'lax' }, app)` with `app.keys = [secret]`; koa-session's defaults otherwise (signed cookies, `maxAge` one day, `rolling: false`, `renew: false`). Sign-in is `await ctx.session.regenerate()` then `ctx.session.user = …`.",

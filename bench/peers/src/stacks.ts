@@ -1,5 +1,13 @@
-export const FRAMEWORKS = ['express', 'fastify', 'koa'] as const;
+/**
+ * What is measured: each framework with sess and with its usual session library; `passport`:
+ * Express with Passport on each (its `passport.session()` and `req.login`), the login most
+ * Express apps have.
+ */
+export const FRAMEWORKS = ['express', 'fastify', 'koa', 'passport'] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
+
+/** The frameworks of the long runs (heap, instructions) unless asked otherwise: one per adapter. */
+export const ADAPTER_FRAMEWORKS: readonly Framework[] = ['express', 'fastify', 'koa'];
 
 /** `bare`: no sessions; `sess`; `peer`: the session library people use with that framework today. */
 export const KINDS = ['bare', 'sess', 'peer'] as const;
@@ -29,12 +37,14 @@ const FRAMEWORK_NAMES: Record<Framework, string> = {
   express: 'Express',
   fastify: 'Fastify',
   koa: 'Koa',
+  passport: 'Express + Passport',
 };
 
 const PEER_NAMES: Record<Framework, string> = {
   express: 'express-session + connect-redis',
   fastify: '@fastify/session + @fastify/cookie + connect-redis',
   koa: 'koa-session + koa-redis',
+  passport: 'express-session + connect-redis',
 };
 
 export function frameworkName(framework: Framework): string {

@@ -83,6 +83,8 @@ export const HTTP_OPTION_NAMES = optionNames<HttpSessionOptions>({
   onUnavailable: true,
   token: true,
   devices: true,
+  principalFrom: true,
+  migrateFrom: true,
 });
 
 /** What `HttpSessionOptions` (and so every adapter's options) says about names it does not take. */

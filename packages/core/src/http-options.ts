@@ -11,6 +11,8 @@ import {
   HTTP_OPTIONS_INSTEAD,
 } from './foreign-option-names.js';
 import { checkOptionKeys, optionNames } from './option-keys.js';
+import type { PrincipalMapping } from './principal-mapping.js';
+import type { SessionImporter } from './session-importer.js';
 import type { SessionStore } from './session-store.js';
 import {
   type ResolvedTokenOptions,
@@ -106,6 +108,21 @@ export interface HttpSessionOptions {
    * @default false
    */
   devices?: boolean | SessionDeviceOptions;
+  /**
+   * Who is signed in, read from the session's data: for logins that write the data themselves
+   * (Passport: `passportPrincipal()`). A change is a sess sign-in (or sign-out) at the commit,
+   * so `listSessions`, `revokeEverywhere` and `maxSessionsPerPrincipal` see those users (see
+   * `PrincipalMapping`).
+   * @default undefined (principals come from `signIn` only)
+   */
+  principalFrom?: PrincipalMapping;
+  /**
+   * Lazy migration from another session library: a request with no sess cookie but the old
+   * library's valid cookie gets its old session imported once (see `SessionImporter`;
+   * `@sess/migrate` has the importers). Remove it once the old sessions have expired.
+   * @default [] (none)
+   */
+  migrateFrom?: SessionImporter | readonly SessionImporter[];
 }
 
 export interface ResolvedCookieOptions {
@@ -130,6 +147,8 @@ export interface ResolvedHttpOptions {
   readonly token: ResolvedTokenOptions | undefined;
   /** Undefined when no device facts are recorded. */
   readonly devices: ResolvedDeviceOptions | undefined;
+  readonly principalFrom: PrincipalMapping | undefined;
+  readonly migrateFrom: readonly SessionImporter[];
 }
 
 const COOKIE_OPTION_NAMES = optionNames<SessionCookieOptions>({
@@ -221,6 +240,12 @@ export function resolveHttpOptions(options: HttpSessionOptions): ResolvedHttpOpt
   if (onUnavailable !== 'fail' && onUnavailable !== 'anonymous') {
     throw new SessError('INVALID_OPTION', "onUnavailable: 'fail' or 'anonymous'");
   }
+  if (options.principalFrom !== undefined && typeof options.principalFrom !== 'function') {
+    throw new SessError(
+      'INVALID_OPTION',
+      'principalFrom: expected a function from the session to its principal, e.g. `passportPrincipal()`',
+    );
+  }
   return {
     store,
     secrets: [...secrets],
@@ -230,7 +255,42 @@ export function resolveHttpOptions(options: HttpSessionOptions): ResolvedHttpOpt
     onUnavailable,
     token: resolveTokenOptions(options.token),
     devices: resolveDeviceOptions(options.devices),
+    principalFrom: options.principalFrom,
+    migrateFrom: checkImporters(options.migrateFrom, cookie.name),
   };
+}
+
+function checkImporters(
+  given: HttpSessionOptions['migrateFrom'],
+  cookieName: string,
+): readonly SessionImporter[] {
+  if (given === undefined) return [];
+  const list: readonly unknown[] = Array.isArray(given) ? given : [given];
+  list.forEach((importer, index) => {
+    const candidate = importer as Partial<Record<keyof SessionImporter, unknown>> | null;
+    const valid =
+      candidate !== null &&
+      typeof candidate === 'object' &&
+      typeof candidate.source === 'string' &&
+      Array.isArray(candidate.cookieNames) &&
+      typeof candidate.oldSessionId === 'function' &&
+      typeof candidate.read === 'function' &&
+      typeof candidate.clearCookies === 'function';
+    if (!valid) {
+      throw new SessError(
+        'INVALID_OPTION',
+        `migrateFrom${Array.isArray(given) ? `[${index}]` : ''}: expected a SessionImporter (\`fromExpressSession({ secret })\` of @sess/migrate, or an object with source, cookieNames, oldSessionId, read and clearCookies)`,
+      );
+    }
+    const names = (importer as SessionImporter).cookieNames;
+    if (names.includes(cookieName) || names.includes(`__Host-${cookieName}`)) {
+      throw new SessError(
+        'INVALID_OPTION',
+        `cookie.name: '${cookieName}' is a cookie migrateFrom reads and clears (${(importer as SessionImporter).source}); give sess' cookie another name, such as the default 'sess'`,
+      );
+    }
+  });
+  return list as readonly SessionImporter[];
 }
 
 /**

@@ -6,7 +6,9 @@ import {
   type ResolvedHttpOptions,
   resolveHttpOptions,
 } from './http-options.js';
+import type { SessionDialect } from './session.js';
 import { type IncomingCookie, SessionCookie } from './session-cookie.js';
+import { findOldSession, importOldSession } from './session-import.js';
 import type { SessionRecord } from './session-record.js';
 import { SessionScope } from './session-scope.js';
 import { LOAD_CHECKED, type SessionStore } from './session-store.js';
@@ -28,7 +30,11 @@ interface RequestStart {
   /** The id came in a token (header), not a cookie. */
   readonly byToken: boolean;
   readonly secure: boolean;
+  /** The framework's session vocabulary the request's views speak (see `SessionDialect`). */
+  readonly dialect: SessionDialect | undefined;
 }
+
+type OldSession = NonNullable<ReturnType<typeof findOldSession>>;
 
 /**
  * The HTTP request lifecycle, for any framework (docs/design/http-lifecycle.md): `open` a request from its Cookie
@@ -88,10 +94,11 @@ export class HttpSessions {
    * signed cookie (or, with the `token` option, token) came with it; anything else costs no
    * Redis call and is simply anonymous.
    * Throws a `SessError` with `code: 'UNAVAILABLE'` and `status: 503` when Redis does not
-   * answer and `onUnavailable` is `'fail'`.
+   * answer and `onUnavailable` is `'fail'`. `dialect`: the framework's session vocabulary the
+   * request's views speak (an adapter's; see `SessionDialect`).
    */
-  open(request: HttpRequestFacts): Promise<SessionScope> {
-    return new Promise((resolve, reject) => this.openWith(request, resolve, reject));
+  open(request: HttpRequestFacts, dialect?: SessionDialect): Promise<SessionScope> {
+    return new Promise((resolve, reject) => this.openWith(request, resolve, reject, dialect));
   }
 
   /**
@@ -105,21 +112,27 @@ export class HttpSessions {
     request: HttpRequestFacts,
     onScope: (scope: SessionScope) => void,
     onError: (error: unknown) => void,
+    dialect?: SessionDialect,
   ): void {
     let start: RequestStart;
     try {
-      start = this.#start(request);
+      start = this.#start(request, dialect);
     } catch (error) {
       queueMicrotask(() => onError(toHttpError(error)));
       return;
     }
     const id = start.incoming.id;
-    if (id === undefined) {
-      const scope = this.#scope(start, null, false);
-      queueMicrotask(() => onScope(scope));
+    if (id !== undefined) {
+      this.#loadInto(start, id, onScope, onError);
       return;
     }
-    this.#loadInto(start, id, onScope, onError);
+    const old = this.#oldSession(start);
+    if (old !== undefined) {
+      this.#import(start, old, onScope, onError);
+      return;
+    }
+    const scope = this.#scope(start, null, false);
+    queueMicrotask(() => onScope(scope));
   }
 
   /**
@@ -128,29 +141,63 @@ export class HttpSessions {
    * no promise and no turn of the microtask queue. For adapters whose middleware is async
    * anyway (Koa), which test for a promise before awaiting. Failures reject, as from `open`.
    */
-  openNow(request: HttpRequestFacts): SessionScope | Promise<SessionScope> {
+  openNow(
+    request: HttpRequestFacts,
+    dialect?: SessionDialect,
+  ): SessionScope | Promise<SessionScope> {
     let start: RequestStart;
     try {
-      start = this.#start(request);
+      start = this.#start(request, dialect);
     } catch (error) {
       return Promise.reject(toHttpError(error));
     }
     const id = start.incoming.id;
-    if (id === undefined) return this.#scope(start, null, false);
-    return new Promise((resolve, reject) => this.#loadInto(start, id, resolve, reject));
+    if (id !== undefined) {
+      return new Promise((resolve, reject) => this.#loadInto(start, id, resolve, reject));
+    }
+    const old = this.#oldSession(start);
+    if (old !== undefined) {
+      return new Promise((resolve, reject) => this.#import(start, old, resolve, reject));
+    }
+    return this.#scope(start, null, false);
+  }
+
+  /** `open` with the facts read from a Node request (`IncomingMessage`, `Http2ServerRequest`). */
+  openRequest(request: NodeRequestLike, dialect?: SessionDialect): Promise<SessionScope> {
+    return this.open(requestFacts(request, this.#extraFacts), dialect);
+  }
+
+  /** `openWith` with the facts read from a Node request. */
+  openRequestWith(
+    request: NodeRequestLike,
+    onScope: (scope: SessionScope) => void,
+    onError: (error: unknown) => void,
+    dialect?: SessionDialect,
+  ): void {
+    this.openWith(requestFacts(request, this.#extraFacts), onScope, onError, dialect);
   }
 
   /** `openNow` with the facts read from a Node request. */
-  openRequestNow(request: NodeRequestLike): SessionScope | Promise<SessionScope> {
-    return this.openNow(requestFacts(request));
+  openRequestNow(
+    request: NodeRequestLike,
+    dialect?: SessionDialect,
+  ): SessionScope | Promise<SessionScope> {
+    return this.openNow(requestFacts(request, this.#extraFacts), dialect);
   }
 
   /** What the request says about its session: the token, else the cookie. */
-  #start(request: HttpRequestFacts): RequestStart {
+  #start(request: HttpRequestFacts, dialect: SessionDialect | undefined): RequestStart {
     const secure = isSecureRequest(request, this.#trust);
     const token = this.#token?.read(request, this.#cookie);
     const incoming = token ?? this.#cookie.read(request.cookie, secure);
-    return { request, incoming, byToken: token !== undefined, secure };
+    return { request, incoming, byToken: token !== undefined, secure, dialect };
+  }
+
+  /** Another library's valid cookie on a request without a sess one (`migrateFrom`). */
+  #oldSession(start: RequestStart): OldSession | undefined {
+    const importers = this.#options.migrateFrom;
+    if (importers.length === 0 || start.byToken) return undefined;
+    return findOldSession(importers, start.request.cookie);
   }
 
   /** Loads the request's session and opens the scope on it (or degraded, per `onUnavailable`). */
@@ -183,8 +230,41 @@ export class HttpSessions {
     );
   }
 
-  #scope(start: RequestStart, record: SessionRecord | null, degraded: boolean): SessionScope {
-    const { request, incoming, byToken, secure } = start;
+  /**
+   * A request with another library's valid cookie and no sess cookie (`migrateFrom`): its old
+   * session becomes a sess session, or the request goes on anonymous.
+   */
+  #import(
+    start: RequestStart,
+    old: OldSession,
+    onScope: (scope: SessionScope) => void,
+    onError: (error: unknown) => void,
+  ): void {
+    importOldSession(this.#options, start.dialect, old.importer, old.oldId, start.secure).then(
+      ({ record, clearCookies }) => {
+        let scope: SessionScope;
+        try {
+          scope = this.#scope(start, record, false, { created: record !== null, clearCookies });
+        } catch (error) {
+          onError(toHttpError(error));
+          return;
+        }
+        onScope(scope);
+      },
+      (error: unknown) => {
+        if (this.#options.onUnavailable === 'fail') onError(toHttpError(error));
+        else onScope(this.#scope(start, null, true));
+      },
+    );
+  }
+
+  #scope(
+    start: RequestStart,
+    record: SessionRecord | null,
+    degraded: boolean,
+    imported?: { readonly created: boolean; readonly clearCookies: readonly string[] },
+  ): SessionScope {
+    const { request, incoming, byToken, secure, dialect } = start;
     return new SessionScope({
       options: this.#options,
       cookie: this.#cookie,
@@ -195,21 +275,9 @@ export class HttpSessions {
       secure,
       record,
       degraded,
+      dialect,
+      ...imported,
     });
-  }
-
-  /** `open` with the facts read from a Node request (`IncomingMessage`, `Http2ServerRequest`). */
-  openRequest(request: NodeRequestLike): Promise<SessionScope> {
-    return this.open(requestFacts(request, this.#extraFacts));
-  }
-
-  /** `openWith` with the facts read from a Node request. */
-  openRequestWith(
-    request: NodeRequestLike,
-    onScope: (scope: SessionScope) => void,
-    onError: (error: unknown) => void,
-  ): void {
-    this.openWith(requestFacts(request, this.#extraFacts), onScope, onError);
   }
 }
 

@@ -2,6 +2,9 @@
 export type { CleanerEvents, CleanerStats, CleanerTickReport } from './cleaner.js';
 export { Cleaner } from './cleaner.js';
 export type { CleanerOptions, ResolvedCleanerOptions } from './cleaner-options.js';
+// For adapters (`@sess/core/adapter` once the entry points are split): what a framework's
+// session vocabulary (express-session's, @fastify/session's, koa-session's) is built on
+export type { CompatBackend, SessionCookieFacts } from './compat-backend.js';
 // HTTP lifecycle (request → session → commit → Set-Cookie) and the Session API
 export { CookieSigner, type VerifiedValue } from './cookie-signer.js';
 export type { SessionDeviceOptions } from './device-capture.js';
@@ -21,8 +24,10 @@ export {
   type ScriptEmulation,
 } from './lua-script.js';
 export { createMemoryPort, MemoryPort } from './memory-port.js';
+export { callBack, callBackOrReturn, type NodeCallback } from './node-callback.js';
 // Measurements (docs/operations/metrics.md): the observer interface and the figures read from Redis on demand
 export {
+  type ImportReport,
   type OperationOutcome,
   type SessionObserver,
   STORE_OPERATIONS,
@@ -32,6 +37,9 @@ export {
 // messages as the core's (unknown keys named with a suggestion, numbers with unit and default)
 export { checkOptionKeys, type OptionKeys, optionNames } from './option-keys.js';
 export { checkInteger, type IntegerOption } from './option-numbers.js';
+// Passport's user as the principal, and lazy migration from other session libraries
+export { type PassportPrincipalOptions, passportPrincipal } from './passport-principal.js';
+export type { PrincipalMapping } from './principal-mapping.js';
 export type {
   CallOptions,
   CommandCall,
@@ -57,10 +65,13 @@ export {
   type RegenerateSessionOptions,
   type Session,
   type SessionApi,
+  type SessionBackend,
   type SessionData,
+  type SessionDialect,
   type SessionSummary,
   type SignInOptions,
 } from './session.js';
+export { SessionCookieView } from './session-cookie-view.js';
 export type { SessionDevice } from './session-device.js';
 export {
   SESSION_EVENT_TYPES,
@@ -69,11 +80,13 @@ export {
 } from './session-events.js';
 export { isSessionHandle, sessionHandle } from './session-handle.js';
 export { assertSessionId, isValidSessionId, newSessionId } from './session-id.js';
+export type { ImportContext, ImportedSession, SessionImporter } from './session-importer.js';
 export { META as SESSION_META_FIELDS, SessionRecord, type SessionTimes } from './session-record.js';
 export type { CommitOutcome, SessionScope } from './session-scope.js';
 export {
   type CommitResult,
   createSessionStore,
+  type ImportSessionOptions,
   type RegenerateOptions,
   SessionStore,
 } from './session-store.js';

@@ -9,7 +9,8 @@ import type { SessionStore } from './session-store.js';
  * under the store's deadline. A regenerate is a `create` then a `regenerate` round trip (and
  * a `destroy` one for what it leaves); `destroy`, `revoke` and `findByPrincipal` take two
  * round trips each. `take`: one attribute read and removed (`take(name)`). `repair`: work a
- * fault cut short, finished once Redis answered again.
+ * fault cut short, finished once Redis answered again. `import`: the read of another library's
+ * session by lazy migration (`migrateFrom`).
  */
 export type StoreOperation =
   | 'load'
@@ -21,7 +22,8 @@ export type StoreOperation =
   | 'revoke'
   | 'findByPrincipal'
   | 'count'
-  | 'repair';
+  | 'repair'
+  | 'import';
 
 /** How one round trip of the store ended. */
 export interface OperationOutcome {
@@ -70,12 +72,34 @@ export interface SessionObserver {
    * closed first. What it would have cleaned up is left to the cleaner and the keys' TTLs.
    */
   repairDropped?(error: SessError): void;
+  /**
+   * A session of another library became a sess session on its holder's first request (lazy
+   * migration, `migrateFrom`). `dropped`: its attribute names sess cannot hold (reserved names),
+   * or whose values its serializer refused; the old session keeps them until it expires.
+   */
+  sessionImported?(report: ImportReport): void;
+  /**
+   * A session of another library could not become a sess session (larger than the store's
+   * limits, the principal at `maxSessionsPerPrincipal` with `onLimit: 'reject'`, unreadable):
+   * the request went on anonymous, and the old session and its cookie are left as they were.
+   */
+  sessionImportFailed?(source: string, error: SessError): void;
   /** Each tick of this instance's cleaner that held the lease: expired count, lag, duration. */
   cleanerTick?(report: CleanerTickReport): void;
   /** This instance's cleaner took (true) or lost (false) the lease. */
   cleanerLeadership?(leader: boolean): void;
   /** A failed cleaner tick or lease call; the cleaner carries on. */
   cleanerError?(error: SessError): void;
+}
+
+/** What `sessionImported` reports. */
+export interface ImportReport {
+  /** The library the session came from (the importer's `source`), e.g. `'express-session'`. */
+  readonly source: string;
+  /** The new session's id. */
+  readonly id: string;
+  readonly principal: string | undefined;
+  readonly dropped: readonly string[];
 }
 
 /** Every store operation, for observers that want a zero for each up front. */
@@ -90,6 +114,7 @@ export const STORE_OPERATIONS: readonly StoreOperation[] = [
   'findByPrincipal',
   'count',
   'repair',
+  'import',
 ];
 
 /**

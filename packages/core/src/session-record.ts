@@ -184,6 +184,20 @@ export class SessionRecord {
     return [...names];
   }
 
+  /**
+   * An attribute as it is stored (loaded, or written by the last commit), whatever this
+   * request changed since: what the session held before.
+   */
+  storedValue(name: string): unknown {
+    const text = this.#storedText(name);
+    return text === undefined ? undefined : this.#serializer.parse(text);
+  }
+
+  /** The names of the attributes as stored, whatever this request changed since. */
+  storedNames(): string[] {
+    return [...this.#storedMap().keys()];
+  }
+
   /** Every attribute, decoded. */
   toObject(): Record<string, unknown> {
     const out: Record<string, unknown> = Object.create(null);

@@ -70,6 +70,21 @@ export const LOAD_CHECKED = Symbol('sess.loadChecked');
 /** `SessionStore[REGENERATE]`: a regenerate that tells how a gone session went (see there). */
 export const REGENERATE = Symbol('sess.regenerate');
 
+/** `SessionStore[READ_FOREIGN]`: a read of a key outside sess' layout (see there). */
+export const READ_FOREIGN = Symbol('sess.readForeign');
+
+/** What `importSession` keeps of the old session. */
+export interface ImportSessionOptions {
+  /** Sign the new session in as this principal (indexed; `maxSessionsPerPrincipal` applies). */
+  principal?: string | undefined;
+  /** Its lifetime policy. @default `default` for a principal, else `anonymousLifetime` */
+  lifetime?: string | undefined;
+  /** When the old session began (ms since the epoch): the absolute timeout counts from it. @default now */
+  createdAt?: number | undefined;
+  /** When the old session would have ended: kept when sooner than the policy's expiry. */
+  expiresAt?: number | undefined;
+}
+
 /**
  * What `[REGENERATE]` came to: the new session, or none because the old one was gone: `ended`
  * (signed out, revoked, expired) or `moved` (a concurrent request regenerated it first).
@@ -395,10 +410,15 @@ export class SessionStore {
     );
   }
 
-  /** `regenerate` that says how a gone session went, for `SessionScope` (package-internal). */
+  /**
+   * `regenerate` that says how a gone session went, for `SessionScope` (package-internal).
+   * `nextId`: the new session's id when the request handed one out already (express-session's
+   * `regenerate(cb)` gives the new id before the move).
+   */
   async [REGENERATE](
     record: SessionRecord,
     options: RegenerateOptions = {},
+    nextId: string = newSessionId(),
   ): Promise<RegenerateOutcome> {
     this.#assertOpen();
     const now = this.#options.now();
@@ -413,7 +433,7 @@ export class SessionStore {
         ? this.#freshTimes(now, lifetime)
         : this.#timesOf(record.createdAt, now, lifetime);
     const device = options.device === undefined ? record.device : normalizeDevice(options.device);
-    const next = record.carryTo(newSessionId(), options.keep ?? 'all', {
+    const next = record.carryTo(nextId, options.keep ?? 'all', {
       times,
       principal,
       device,
@@ -486,6 +506,73 @@ export class SessionStore {
     );
     this.#settleReplication('create', [next.id], acks);
     return { record: fresh };
+  }
+
+  /**
+   * Creates a session from what another session library stored (lazy migration; the HTTP
+   * option `migrateFrom` calls it): the attributes, a principal, and the old session's creation
+   * and expiry where it had them. The expiry is the old one when sooner than the policy's from
+   * now, and moves on with the next touch like any session's. One round trip (more when the
+   * principal's limit ends others). Null when the old session was over already.
+   */
+  async importSession(
+    attributes: Readonly<Record<string, unknown>>,
+    options: ImportSessionOptions = {},
+  ): Promise<SessionRecord | null> {
+    this.#assertOpen();
+    const now = this.#options.now();
+    const principal = options.principal;
+    if (principal !== undefined && (typeof principal !== 'string' || principal.length === 0)) {
+      throw new SessError('INVALID_VALUE', 'principal: expected a non-empty string');
+    }
+    const lifetime =
+      options.lifetime ??
+      (principal === undefined ? this.#options.anonymousLifetime : DEFAULT_LIFETIME);
+    assertLifetime(this.#options.lifetimes, lifetime, 'lifetime', 'INVALID_VALUE');
+    const createdAt = Math.min(now, finiteOr(options.createdAt, now));
+    const policy = this.#policy(lifetime);
+    // The last access that puts the idle expiry at the old expiry, when that is sooner. It
+    // may fall before the creation: stored times are signed offsets.
+    const lastAccessAt = Math.min(
+      now,
+      finiteOr(options.expiresAt, Number.POSITIVE_INFINITY) - policy.idleTimeout,
+    );
+    const times = this.#timesOf(createdAt, lastAccessAt, lifetime);
+    if (!(expiryOf(times) > now)) return null;
+    const record = new SessionRecord(newSessionId(), {
+      times,
+      principal,
+      lifetime,
+      stored: new Map(),
+      serializer: this.#options.serializer,
+      isNew: true,
+    });
+    for (const [name, value] of Object.entries(attributes)) record.set(name, value);
+    const changes = record.changes(this.#options);
+    const acks: number[] = [];
+    const doomed = await this.#insert(record, times, changes, principal, acks);
+    await this.#finish(
+      'create',
+      [],
+      [{ type: 'created', id: record.id, principal, at: now, reason: 'import' }],
+    );
+    await this.#endDoomed(doomed, acks);
+    this.#settleReplication('create', [record.id], acks);
+    return record;
+  }
+
+  /**
+   * `GET key` for a key outside sess' layout, under the deadline, measured as `import`: how
+   * lazy migration reads another library's session (package-internal).
+   */
+  [READ_FOREIGN](key: string): Promise<string | null> {
+    return this.#call('import', (signal) =>
+      this.#port.send({ command: 'GET', keys: [key], args: [key] }, { signal }).then((reply) => {
+        if (reply === null) return null;
+        if (typeof reply === 'string') return reply;
+        throw new SessError('REDIS_ERROR', 'import: the old session key holds no string');
+      }),
+    );
   }
 
   /** The live sessions of a principal, soonest-expiring first. Two round trips. */
@@ -1248,6 +1335,10 @@ function isWrongType(error: unknown): boolean {
     if (/^WRONGTYPE\b/.test(e.message) || / WRONGTYPE /.test(e.message)) return true;
   }
   return false;
+}
+
+function finiteOr(value: number | undefined, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 }
 
 /** Shorthand for `new SessionStore(options)`. */

@@ -1,3 +1,4 @@
+import type { CompatBackend } from './compat-backend.js';
 import { SessError } from './errors.js';
 
 /**
@@ -148,9 +149,29 @@ export interface SessionBackend extends Omit<SessionApi, 'toJSON' | 'take'> {
   remove(name: string): void;
   has(name: string): boolean;
   names(): string[];
+  /** What a `SessionDialect` needs besides the native API (see `compat-backend.ts`). */
+  readonly compat: CompatBackend;
+}
+
+/**
+ * A framework's usual session vocabulary spoken by sess' views (express-session's `save(cb)`
+ * and `cookie`, @fastify/session's `get`/`set`, koa-session's `maxAge`), so plugins written for
+ * those libraries work unchanged. An adapter passes its dialect to `HttpSessions.open`; the
+ * names it adds are API on its views, never data. Stateless: one object serves every view.
+ */
+export interface SessionDialect {
+  /** The names the dialect adds (it may also take over names of `SessionApi`). */
+  readonly names: ReadonlySet<string>;
+  /** The value of `name`, one of `names`, on `view`, a view of `backend`. */
+  get(name: string, backend: SessionBackend, view: Session): unknown;
+  /** Assigns `name`, one of `names`; throws `SessError('INVALID_VALUE')` where that means nothing. */
+  set(name: string, value: unknown, backend: SessionBackend): void;
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/** Read through the `get` trap, it gives a view's target (see `rebindSessionView`). */
+const TARGET = Symbol('target');
 
 /** The read-only facts of `SessionApi`; the rest are methods. */
 type SessionFact = 'id' | 'isNew' | 'principal' | 'expiresAt' | 'lifetime';
@@ -164,7 +185,7 @@ const METHODS = Symbol('methods');
  * session's data: symbol keys never reach the target through the traps below.
  */
 interface ViewTarget {
-  readonly [BACKEND]: SessionBackend;
+  [BACKEND]: SessionBackend;
   /** Made on the first use of a method: most requests only read data. */
   [METHODS]: SessionMethods | undefined;
 }
@@ -175,14 +196,38 @@ function methodsOf(target: ViewTarget): SessionMethods {
   const backend = target[BACKEND];
   const methods: SessionMethods = {
     setLifetime: (lifetime) => backend.setLifetime(lifetime),
-    signIn: (principal, options) => backend.signIn(principal, options),
-    signOut: () => backend.signOut(),
-    regenerate: (options) => backend.regenerate(options),
-    destroy: () => backend.destroy(),
-    revokeEverywhere: (options) => backend.revokeEverywhere(options),
-    listSessions: () => backend.listSessions(),
-    revokeSession: (handle) => backend.revokeSession(handle),
-    take: (name: string) => backend.take(name),
+    signIn: (principal, options) => {
+      refuseCallback('signIn', options);
+      return backend.signIn(principal, options);
+    },
+    signOut: (...rest: unknown[]) => {
+      refuseCallback('signOut', rest[0]);
+      return backend.signOut();
+    },
+    regenerate: (options) => {
+      refuseCallback('regenerate', options);
+      return backend.regenerate(options);
+    },
+    destroy: (...rest: unknown[]) => {
+      refuseCallback('destroy', rest[0]);
+      return backend.destroy();
+    },
+    revokeEverywhere: (options) => {
+      refuseCallback('revokeEverywhere', options);
+      return backend.revokeEverywhere(options);
+    },
+    listSessions: (...rest: unknown[]) => {
+      refuseCallback('listSessions', rest[0]);
+      return backend.listSessions();
+    },
+    revokeSession: (handle) => {
+      refuseCallback('revokeSession', handle);
+      return backend.revokeSession(handle);
+    },
+    take: (name: string) => {
+      refuseCallback('take', name);
+      return backend.take(name);
+    },
     toJSON: () => {
       const data: Record<string, unknown> = Object.create(null);
       for (const name of backend.names()) data[name] = backend.read(name);
@@ -214,84 +259,141 @@ function apiValue(target: ViewTarget, name: string): unknown {
 }
 
 /**
- * One handler for every view: a handler (or methods) made per request cost microseconds of
- * closures in CPU profiles of reads, more than the reads themselves.
+ * One handler for every view of a dialect (and one for views without): a handler (or methods)
+ * made per request cost microseconds of closures in CPU profiles of reads, more than the reads
+ * themselves.
  */
-const VIEW_HANDLER: ProxyHandler<ViewTarget> = {
-  get(target, property) {
-    if (typeof property === 'symbol') {
-      if (property !== INSPECT) return undefined;
+function viewHandler(dialect: SessionDialect | undefined): ProxyHandler<ViewTarget> {
+  const extra = dialect?.names;
+  return {
+    get(target, property, view) {
+      if (typeof property === 'symbol') {
+        if (property === TARGET) return target;
+        if (property !== INSPECT) return undefined;
+        const backend = target[BACKEND];
+        return () => ({ id: backend.id, data: methodsOf(target).toJSON() });
+      }
+      if (extra?.has(property)) return dialect?.get(property, target[BACKEND], view as Session);
+      if (RESERVED_SESSION_NAMES.has(property)) return apiValue(target, property);
+      // Attribute values are never undefined (writing undefined removes one): no `has` first.
+      const value = target[BACKEND].read(property);
+      if (value !== undefined) return value;
+      // `toString`, `hasOwnProperty`... keep working for code that treats the session as an object.
+      return property in Object.prototype
+        ? Object.prototype[property as keyof typeof Object.prototype]
+        : undefined;
+    },
+    set(target, property, value) {
+      if (typeof property === 'string' && extra?.has(property)) {
+        dialect?.set(property, value, target[BACKEND]);
+        return true;
+      }
+      target[BACKEND].write(dataName(property, extra), value);
+      return true;
+    },
+    deleteProperty(target, property) {
+      target[BACKEND].remove(dataName(property, extra));
+      return true;
+    },
+    has(target, property) {
+      if (typeof property === 'symbol') return false;
+      return (
+        RESERVED_SESSION_NAMES.has(property) ||
+        extra?.has(property) === true ||
+        target[BACKEND].has(property)
+      );
+    },
+    ownKeys(target) {
+      return target[BACKEND].names();
+    },
+    getOwnPropertyDescriptor(target, property) {
       const backend = target[BACKEND];
-      return () => ({ id: backend.id, data: methodsOf(target).toJSON() });
-    }
-    if (RESERVED_SESSION_NAMES.has(property)) return apiValue(target, property);
-    // Attribute values are never undefined (writing undefined removes one): no `has` first.
-    const value = target[BACKEND].read(property);
-    if (value !== undefined) return value;
-    // `toString`, `hasOwnProperty`... keep working for code that treats the session as an object.
-    return property in Object.prototype
-      ? Object.prototype[property as keyof typeof Object.prototype]
-      : undefined;
-  },
-  set(target, property, value) {
-    target[BACKEND].write(dataName(property), value);
-    return true;
-  },
-  deleteProperty(target, property) {
-    target[BACKEND].remove(dataName(property));
-    return true;
-  },
-  has(target, property) {
-    if (typeof property === 'symbol') return false;
-    return RESERVED_SESSION_NAMES.has(property) || target[BACKEND].has(property);
-  },
-  ownKeys(target) {
-    return target[BACKEND].names();
-  },
-  getOwnPropertyDescriptor(target, property) {
-    const backend = target[BACKEND];
-    if (typeof property === 'symbol' || !backend.has(property)) return undefined;
-    return {
-      value: backend.read(property),
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    };
-  },
-  defineProperty(target, property, descriptor) {
-    if (!('value' in descriptor)) {
-      throw new SessError('INVALID_VALUE', 'session data: accessors cannot be stored');
-    }
-    target[BACKEND].write(dataName(property), descriptor.value);
-    return true;
-  },
-  setPrototypeOf() {
-    return false;
-  },
-  preventExtensions() {
-    return false;
-  },
-};
+      if (typeof property === 'symbol' || !backend.has(property)) return undefined;
+      return {
+        value: backend.read(property),
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      };
+    },
+    defineProperty(target, property, descriptor) {
+      if (!('value' in descriptor)) {
+        throw new SessError('INVALID_VALUE', 'session data: accessors cannot be stored');
+      }
+      target[BACKEND].write(dataName(property, extra), descriptor.value);
+      return true;
+    },
+    setPrototypeOf() {
+      return false;
+    },
+    preventExtensions() {
+      return false;
+    },
+  };
+}
+
+const VIEW_HANDLER = viewHandler(undefined);
+const DIALECT_HANDLERS = new WeakMap<SessionDialect, ProxyHandler<ViewTarget>>();
+
+function handlerFor(dialect: SessionDialect | undefined): ProxyHandler<ViewTarget> {
+  if (dialect === undefined) return VIEW_HANDLER;
+  let handler = DIALECT_HANDLERS.get(dialect);
+  if (handler === undefined) {
+    handler = viewHandler(dialect);
+    DIALECT_HANDLERS.set(dialect, handler);
+  }
+  return handler;
+}
 
 /**
  * The object the application sees: reading and writing properties reads and writes attributes
  * (undefined deletes), `delete session.x` removes one, and the API names are the methods of
- * `backend`. Reads never create a session; the first write does.
+ * `backend`, plus the names of `dialect` if given. Reads never create a session; the first
+ * write does.
  */
-export function createSessionView(backend: SessionBackend): Session {
+export function createSessionView(backend: SessionBackend, dialect?: SessionDialect): Session {
   const target: ViewTarget = { [BACKEND]: backend, [METHODS]: undefined };
-  return new Proxy(target, VIEW_HANDLER) as unknown as Session;
+  return new Proxy(target, handlerFor(dialect)) as unknown as Session;
 }
 
-function dataName(property: string | symbol): string {
+/**
+ * Points an existing view at another backend: after express-session's `regenerate(cb)`, the
+ * object the application still holds (Passport keeps it to copy from with `keepSessionInfo`)
+ * reads the data of the session that was left, while `req.session` is a new view.
+ */
+export function rebindSessionView(view: Session, backend: SessionBackend): void {
+  const target = (view as unknown as Record<typeof TARGET, ViewTarget | undefined>)[TARGET];
+  if (target === undefined) return;
+  target[BACKEND] = backend;
+  target[METHODS] = undefined;
+}
+
+/** Whether `name` is API rather than data on a view of `dialect` (or on every view). */
+export function isSessionApiName(name: string, dialect?: SessionDialect): boolean {
+  return RESERVED_SESSION_NAMES.has(name) || dialect?.names.has(name) === true;
+}
+
+function dataName(property: string | symbol, extra: ReadonlySet<string> | undefined): string {
   if (typeof property === 'symbol') {
     throw new SessError('INVALID_NAME', 'session data: symbols cannot be stored');
   }
-  if (RESERVED_SESSION_NAMES.has(property)) {
+  if (RESERVED_SESSION_NAMES.has(property) || extra?.has(property)) {
     throw new SessError(
       'INVALID_NAME',
       `session data: "${property}" is reserved by the session API`,
     );
   }
   return property;
+}
+
+/**
+ * A native method given a function where it takes options or nothing: sess' methods return
+ * promises, and a callback would never be called. Thrown at once, where it cannot be lost.
+ */
+function refuseCallback(method: string, argument: unknown): void {
+  if (typeof argument !== 'function') return;
+  throw new SessError(
+    'INVALID_VALUE',
+    `session.${method}: got a function; sess' session methods take no callback and return a promise (\`await session.${method}(...)\`). Code written for express-session, @fastify/session or koa-session gets their callback forms from the sess adapter of its framework`,
+  );
 }

@@ -2,6 +2,7 @@ export type {
   CommitOutcome,
   HttpSessionOptions,
   KeepAttributes,
+  PrincipalMapping,
   Session,
   SessionApi,
   SessionCookieOptions,
@@ -11,5 +12,13 @@ export type {
   SessionTokenOptions,
   TrustProxy,
 } from '@sess/core';
-export { HttpSessions, isSessError, SessError } from '@sess/core';
+export {
+  HttpSessions,
+  isSessError,
+  type PassportPrincipalOptions,
+  passportPrincipal,
+  SessError,
+  type SessionCookieView,
+} from '@sess/core';
+export type { ExpressSession, ExpressSessionSurface } from './express-session-dialect.js';
 export { type SessionMiddleware, session } from './session-middleware.js';

@@ -1,31 +1,44 @@
 import type { IncomingMessage } from 'node:http';
-import type { Session } from '@sess/core';
+import type { SessionScope } from '@sess/core';
 import { expressAppPrototype, oncePerPrototype } from './app-prototype.js';
+import type { ExpressSession } from './express-session-dialect.js';
 
-const sessions = new WeakMap<IncomingMessage, Session>();
-const defineOnAppRequest = oncePerPrototype(defineSessionAccessor);
+const scopes = new WeakMap<IncomingMessage, SessionScope>();
+const defineOnAppRequest = oncePerPrototype(defineSessionAccessors);
 
 /**
- * Sets `req.session`. On an Express app's request, `session` is an accessor defined once on
- * `app.request` and the value is kept beside the request (see `app-prototype.ts`). Assigning
- * `req.session` still works: it becomes the request's own property.
+ * Gives `req` its session: `req.session` and `req.sessionID`. On an Express app's request they
+ * are accessors defined once on `app.request`, and the scope is kept beside the request (see
+ * `app-prototype.ts`); `req.session` follows the scope, which hands out a new session object
+ * after express-session's `regenerate(cb)`. Assigning `req.session` still works: it becomes the
+ * request's own property.
  */
-export function attachSession(req: IncomingMessage, session: Session): void {
+export function attachSession(req: IncomingMessage, scope: SessionScope): void {
   const prototype = expressAppPrototype(req);
   if (prototype === undefined || Object.hasOwn(req, 'session')) {
-    (req as IncomingMessage & { session: Session }).session = session;
+    scopes.set(req, scope);
+    defineOwnAccessors(req);
     return;
   }
-  sessions.set(req, session);
+  scopes.set(req, scope);
   defineOnAppRequest(prototype);
 }
 
-function defineSessionAccessor(prototype: object): void {
+function sessionOf(req: IncomingMessage): ExpressSession | undefined {
+  return scopes.get(req)?.session as ExpressSession | undefined;
+}
+
+/** express-session always has an id: reading it gives the request one (saved once written to). */
+function sessionIdOf(req: IncomingMessage): string | undefined {
+  return scopes.get(req)?.ensureId();
+}
+
+function defineSessionAccessors(prototype: object): void {
   Object.defineProperty(prototype, 'session', {
     configurable: true,
     enumerable: false,
-    get(this: IncomingMessage): Session | undefined {
-      return sessions.get(this);
+    get(this: IncomingMessage): ExpressSession | undefined {
+      return sessionOf(this);
     },
     set(this: IncomingMessage, value: unknown) {
       Object.defineProperty(this, 'session', {
@@ -36,4 +49,42 @@ function defineSessionAccessor(prototype: object): void {
       });
     },
   });
+  Object.defineProperty(prototype, 'sessionID', {
+    configurable: true,
+    enumerable: false,
+    get(this: IncomingMessage): string | undefined {
+      return sessionIdOf(this);
+    },
+    set(this: IncomingMessage, value: unknown) {
+      Object.defineProperty(this, 'sessionID', {
+        configurable: true,
+        enumerable: true,
+        writable: true,
+        value,
+      });
+    },
+  });
+}
+
+/** For a request that is not an Express app's, or whose `session` was assigned already. */
+function defineOwnAccessors(req: IncomingMessage): void {
+  Object.defineProperty(req, 'session', {
+    configurable: true,
+    enumerable: true,
+    get: () => sessionOf(req),
+    set: (value: unknown) =>
+      Object.defineProperty(req, 'session', {
+        configurable: true,
+        enumerable: true,
+        writable: true,
+        value,
+      }),
+  });
+  if (!Object.hasOwn(req, 'sessionID')) {
+    Object.defineProperty(req, 'sessionID', {
+      configurable: true,
+      enumerable: true,
+      get: () => sessionIdOf(req),
+    });
+  }
 }

@@ -1,14 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type HttpSessionOptions, HttpSessions, type Session } from '@sess/core';
+import { type HttpSessionOptions, HttpSessions } from '@sess/core';
 import { commitBeforeSending } from './commit-before-sending.js';
+import { EXPRESS_SESSION_DIALECT, type ExpressSession } from './express-session-dialect.js';
 import { attachSession } from './request-session.js';
 
 declare global {
   // Express declares its request type in this global namespace; merging adds `req.session`.
   namespace Express {
     interface Request {
-      /** The session of this request (see `Session` in `@sess/core`). */
-      session: Session;
+      /** The session of this request (see `Session` in `@sess/core`), speaking express-session too. */
+      session: ExpressSession;
+      /**
+       * express-session's `req.sessionID`: the session's id. Reading it gives an anonymous
+       * request an id, as express-session does; the session is saved once something is written.
+       */
+      sessionID: string;
     }
   }
 }
@@ -34,11 +40,12 @@ export function session(options: HttpSessionOptions | HttpSessions): SessionMidd
     sessions.openRequestWith(
       req,
       (scope) => {
-        attachSession(req, scope.session);
+        attachSession(req, scope);
         commitBeforeSending(res, scope, next);
         next();
       },
       next,
+      EXPRESS_SESSION_DIALECT,
     );
   };
 }

@@ -4,6 +4,7 @@ export type {
   CommitOutcome,
   HttpSessionOptions,
   KeepAttributes,
+  PrincipalMapping,
   Session,
   SessionApi,
   SessionCookieOptions,
@@ -13,6 +14,14 @@ export type {
   SessionTokenOptions,
   TrustProxy,
 } from '@sess/core';
-export { HttpSessions, isSessError, SessError } from '@sess/core';
+export {
+  HttpSessions,
+  isSessError,
+  type PassportPrincipalOptions,
+  passportPrincipal,
+  SessError,
+  type SessionCookieView,
+} from '@sess/core';
+export type { FastifySession, FastifySessionSurface } from './fastify-session-dialect.js';
 export { type FastifySessOptions, sessPlugin } from './sess-plugin.js';
 export default sessPlugin;

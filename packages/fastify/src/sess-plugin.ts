@@ -4,16 +4,17 @@ import {
   type HttpSessionOptions,
   HttpSessions,
   hasCommitHeaders,
-  type Session,
+  SessError,
   type SessionScope,
 } from '@sess/core';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { FASTIFY_SESSION_DIALECT, type FastifySession } from './fastify-session-dialect.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The session of this request (see `Session` in `@sess/core`). */
-    session: Session;
+    /** The session of this request (see `Session` in `@sess/core`), speaking @fastify/session too. */
+    session: FastifySession;
   }
 }
 
@@ -21,9 +22,10 @@ declare module 'fastify' {
 export type FastifySessOptions = HttpSessionOptions | HttpSessions;
 
 /**
- * Each request's lifecycle, from its `onRequest` to its (first) `onSend`: a request property
- * that Fastify declares on every request (a WeakMap cost more per request in CPU profiles).
- * A symbol, so it is nobody's name.
+ * Each request's lifecycle: a request property that Fastify declares on every request (a
+ * WeakMap cost more per request in CPU profiles). A symbol, so it is nobody's name.
+ * `request.session` reads it: after @fastify/session's `regenerate`, the scope hands out a new
+ * session object, as @fastify/session does.
  */
 const SCOPE = Symbol('sess.scope');
 type ScopedRequest = FastifyRequest & { [SCOPE]: SessionScope | null };
@@ -46,8 +48,18 @@ function sessionsOf(options: FastifySessOptions): HttpSessions {
 const plugin: FastifyPluginAsync<FastifySessOptions> = async (app, options) => {
   const sessions = sessionsOf(options);
   // Declared up front so every request object has the same shape.
-  app.decorateRequest('session', null as unknown as Session);
   app.decorateRequest(SCOPE as unknown as string, null);
+  app.decorateRequest('session', {
+    getter(this: FastifyRequest): FastifySession {
+      return (this as ScopedRequest)[SCOPE]?.session as FastifySession;
+    },
+    setter(): void {
+      throw new SessError(
+        'INVALID_VALUE',
+        'request.session cannot be replaced: end it with `request.session.destroy()`, or change its attributes',
+      );
+    },
+  });
 
   // A callback hook, and sessions opened with callbacks: each promise on the way would cost
   // every request. A 503 `SessError` passed to `done` reaches Fastify's error handler.
@@ -56,20 +68,20 @@ const plugin: FastifyPluginAsync<FastifySessOptions> = async (app, options) => {
       request.raw,
       (scope) => {
         (request as ScopedRequest)[SCOPE] = scope;
-        request.session = scope.session;
         done();
       },
       // Whatever fails here is an Error (a `SessError`, or the port's); Fastify types `done` so.
       (error) => done(error as Error),
+      FASTIFY_SESSION_DIALECT,
     );
   });
 
   app.addHook('onSend', (request, reply, payload, done) => {
     const scope = (request as ScopedRequest)[SCOPE];
-    // The error response that follows a failed commit comes through here again: pass it on.
     if (scope === null) return done(null, payload);
-    (request as ScopedRequest)[SCOPE] = null;
-    // Most requests have nothing to write: their response goes on without waiting.
+    // Most requests have nothing to write: their response goes on without waiting. The error
+    // response that follows a failed commit comes through here again and gets no headers:
+    // a scope commits once.
     const outcome = scope.commitAtOnce();
     if (outcome !== undefined) {
       addHeaders(reply, outcome);

@@ -2,6 +2,7 @@ export type {
   CommitOutcome,
   HttpSessionOptions,
   KeepAttributes,
+  PrincipalMapping,
   Session,
   SessionApi,
   SessionCookieOptions,
@@ -11,5 +12,12 @@ export type {
   SessionTokenOptions,
   TrustProxy,
 } from '@sess/core';
-export { HttpSessions, isSessError, SessError } from '@sess/core';
+export {
+  HttpSessions,
+  isSessError,
+  type PassportPrincipalOptions,
+  passportPrincipal,
+  SessError,
+} from '@sess/core';
+export type { KoaSession, KoaSessionSurface } from './koa-session-dialect.js';
 export { session } from './session-middleware.js';

@@ -5,15 +5,21 @@ import {
   type HttpSessionOptions,
   HttpSessions,
   hasCommitHeaders,
-  type Session,
   type SessionScope,
 } from '@sess/core';
 import type { Middleware } from 'koa';
+import { defineContextSession, SCOPE, type ScopedContext } from './context-session.js';
+import { KOA_SESSION_DIALECT, type KoaSession } from './koa-session-dialect.js';
 
 declare module 'koa' {
   interface DefaultContext {
-    /** The session of this request (see `Session` in `@sess/core`). */
-    session: Session;
+    /** The session of this request (see `Session` in `@sess/core`), speaking koa-session too. */
+    get session(): KoaSession;
+    /**
+     * koa-session's assignments: `null` ends the session (signed out when the response goes
+     * out); an object replaces its data.
+     */
+    set session(value: KoaSession | Readonly<Record<string, unknown>> | null);
   }
 }
 
@@ -26,9 +32,10 @@ export function session(options: HttpSessionOptions | HttpSessions): Middleware 
   const sessions = HttpSessions.from(options);
   return async function sessSession(ctx, next) {
     // A request without a session cookie opens at once: no promise to wait for.
-    const opening = sessions.openRequestNow(ctx.req);
+    const opening = sessions.openRequestNow(ctx.req, KOA_SESSION_DIALECT);
     const scope = opening instanceof Promise ? await opening : opening;
-    ctx.session = scope.session;
+    (ctx as unknown as ScopedContext)[SCOPE] = scope;
+    defineContextSession(ctx);
     try {
       await next();
     } catch (error) {

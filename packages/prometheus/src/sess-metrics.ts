@@ -2,6 +2,7 @@ import {
   type CleanerTickReport,
   type EventStreamFigures,
   type ExpiryIndexFigures,
+  type ImportReport,
   isSessError,
   type OperationOutcome,
   type PortCacheStats,
@@ -46,6 +47,8 @@ export class SessMetrics implements SessionObserver {
   readonly #eventFailures: Counter<'type'>;
   readonly #unreadable: Counter;
   readonly #repairsDropped: Counter;
+  readonly #imported: Counter<'source'>;
+  readonly #importFailures: Counter<'source' | 'code'>;
   readonly #expired: Counter;
   readonly #tickDuration: Histogram;
   readonly #truncated: Counter;
@@ -96,6 +99,18 @@ export class SessMetrics implements SessionObserver {
     this.#repairsDropped = new Counter({
       name: name('repairs_dropped_total'),
       help: "Work a fault cut short that this instance gave up on (too many pending, or the store closed): left to the cleaner and the keys' TTLs.",
+      registers,
+    });
+    this.#imported = new Counter({
+      name: name('sessions_imported_total'),
+      help: "Sessions of another library that became sess sessions on their holder's first request (lazy migration, migrateFrom), by library. Falls to 0 once the old sessions have expired: then migrateFrom can go.",
+      labelNames: ['source'],
+      registers,
+    });
+    this.#importFailures = new Counter({
+      name: name('session_import_failures_total'),
+      help: 'Sessions of another library that could not be imported (too large, the principal at its limit, unreadable), by library and error code: their holders went on anonymous and the old sessions were left as they were.',
+      labelNames: ['source', 'code'],
       registers,
     });
     this.#expired = new Counter({
@@ -330,6 +345,14 @@ export class SessMetrics implements SessionObserver {
 
   repairDropped(): void {
     this.#repairsDropped.inc();
+  }
+
+  sessionImported(report: ImportReport): void {
+    this.#imported.inc({ source: report.source });
+  }
+
+  sessionImportFailed(source: string, error: SessError): void {
+    this.#importFailures.inc({ source, code: error.code });
   }
 
   cleanerTick(report: CleanerTickReport): void {

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createSessionStore, isSessError, type SessionStore } from '@sess/core';
+import {
+  createHttpSessions,
+  createSessionStore,
+  isSessError,
+  type SessionImporter,
+  type SessionStore,
+} from '@sess/core';
 import { createNodeRedisPort, type NodeRedisPort } from '@sess/node-redis';
 import { type RedisServer, startRedis } from '@sess/testkit';
 import { Registry } from 'prom-client';
@@ -185,6 +191,45 @@ describe('SessMetrics', () => {
     await port.send({ command: 'SET', keys: [key], args: [key, 'x'] });
     expect(await store.load(other.id)).toBeNull();
     expect(await sample(registry, 'sess_unreadable_sessions_total')).toBe(1);
+  });
+
+  it('counts sessions imported from another library, and failed imports, by library', async () => {
+    const registry = new Registry();
+    const metrics = sessMetrics({ registry, gauges: 'never' });
+    const store = createSessionStore({
+      port,
+      prefix: uniquePrefix(),
+      observer: metrics,
+      cleaner: false,
+      maxAttributeBytes: 1_024,
+    });
+    stores.push(store);
+    const importer: SessionImporter = {
+      source: 'old-lib',
+      cookieNames: ['old'],
+      oldSessionId: (header) => /old=(\w+)/.exec(header)?.[1],
+      read: async (id, context) => {
+        await context.read(`old:${id}`);
+        return { data: { payload: id === 'big' ? 'x'.repeat(2_000) : id } };
+      },
+      clearCookies: () => ['old=; Max-Age=0'],
+    };
+    const sessions = createHttpSessions({ store, migrateFrom: importer });
+    for (const cookie of ['old=a', 'old=b', 'old=big', 'other=1']) {
+      const scope = await sessions.open({ cookie });
+      await scope.commit();
+    }
+    expect(await sample(registry, 'sess_sessions_imported_total', { source: 'old-lib' })).toBe(2);
+    expect(
+      await sample(registry, 'sess_session_import_failures_total', {
+        source: 'old-lib',
+        code: 'TOO_LARGE',
+      }),
+    ).toBe(1);
+    // The reads of the old sessions are round trips of their own: `import`.
+    expect(await histogramCount(registry, 'sess_store_operation_duration_seconds', 'import')).toBe(
+      3,
+    );
   });
 
   it('reports consumer groups: pending entries and consumers', async () => {

@@ -6,6 +6,8 @@ declare module '@sess/core' {
     locale: string;
     theme: string;
     visits: number;
+    /** Passport's: the serialized user (the Passport stacks). */
+    passport: { user: string };
   }
 }
 

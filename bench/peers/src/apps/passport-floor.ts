@@ -1,0 +1,2 @@
+/** The Passport stacks' floor: Express with one HGETALL per read and nothing else. */
+export { start } from './express-floor.js';

@@ -1,0 +1,25 @@
+/**
+ * The raw value of cookie `name` in a Cookie header: the first pair with that name, spaces
+ * around it trimmed, nothing decoded. Undefined when there is none.
+ */
+export function rawCookieValue(header: string, name: string): string | undefined {
+  for (const pair of header.split(';')) {
+    const equals = pair.indexOf('=');
+    if (equals === -1) continue;
+    if (pair.slice(0, equals).trim() !== name) continue;
+    return pair.slice(equals + 1).trim();
+  }
+  return undefined;
+}
+
+/** `value` URL-decoded as the `cookie` package decodes it; undefined when it is not valid. */
+export function decodedCookieValue(value: string): string | undefined {
+  const unquoted =
+    value.length > 1 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
+  if (!unquoted.includes('%')) return unquoted;
+  try {
+    return decodeURIComponent(unquoted);
+  } catch {
+    return undefined;
+  }
+}
