@@ -1,5 +1,5 @@
-import type { PortCall, RedisArg, RedisPort, RedisReply } from '@sess/core';
-import { isScriptCall, SessError } from '@sess/core';
+import type { PortCall, RedisArg, RedisPort, RedisReply } from '@sess/core/port';
+import { isScriptCall, SessError } from '@sess/core/port';
 import { Redis } from 'ioredis';
 
 type Wire = [command: string, ...args: RedisArg[]];

@@ -1,13 +1,3 @@
-export type {
-  CommitOutcome,
-  HttpSessionOptions,
-  KeepAttributes,
-  Session,
-  SessionApi,
-  SessionCookieOptions,
-  SessionData,
-  SessionSummary,
-  TrustProxy,
-} from '@sess/core';
-export { HttpSessions, isSessError, SessError } from '@sess/core';
+// `@sess/koa`: the middleware. The store, the session's types and the errors come from
+// `@sess/core`, which every install line names next to this package (docs/reference/entry-points.md).
 export { session } from './session-middleware.js';

@@ -1,13 +1,14 @@
+import type { HttpSessionOptions, Session } from '@sess/core';
 import {
   applyCommitHeaders,
   type CommitOutcome,
   commitHeaders,
-  type HttpSessionOptions,
-  HttpSessions,
+  createHttpSessions,
+  type HttpSessions,
   hasCommitHeaders,
-  type Session,
+  isHttpSessions,
   type SessionScope,
-} from '@sess/core';
+} from '@sess/core/adapter';
 import type { Middleware } from 'koa';
 
 declare module 'koa' {
@@ -23,7 +24,7 @@ declare module 'koa' {
  * unavailable, `onUnavailable: 'fail'`) is thrown into Koa's error handling.
  */
 export function session(options: HttpSessionOptions | HttpSessions): Middleware {
-  const sessions = HttpSessions.from(options);
+  const sessions = isHttpSessions(options) ? options : createHttpSessions(options);
   return async function sessSession(ctx, next) {
     const scope = await sessions.openRequest(ctx.req);
     ctx.session = scope.session;

@@ -7,7 +7,7 @@ import {
   type RedisReply,
   type ScriptCall,
   SessError,
-} from '@sess/core';
+} from '@sess/core/port';
 import type { NodeRedisTopology } from './client-kind.js';
 import type { ConnectionLink, Route } from './connection-link.js';
 import type { NodeRedisAnyClient } from './node-redis-client.js';

@@ -1,4 +1,4 @@
-import { type CommandCall, isSessError } from '@sess/core';
+import { type CommandCall, isSessError } from '@sess/core/port';
 import {
   keySlot,
   type RedisClusterSet,

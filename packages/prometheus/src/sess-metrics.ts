@@ -1,17 +1,19 @@
 import {
   type CleanerTickReport,
-  type EventStreamFigures,
-  type ExpiryIndexFigures,
   isSessError,
   type OperationOutcome,
-  SESSION_EVENT_TYPES,
   type SessError,
   type SessionEventType,
   type SessionObserver,
   type SessionStore,
+} from '@sess/core';
+import {
+  type EventStreamFigures,
+  type ExpiryIndexFigures,
+  SESSION_EVENT_TYPES,
   STORE_OPERATIONS,
   StoreGauges,
-} from '@sess/core';
+} from '@sess/core/internal';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import {
   type ResolvedMetricsOptions,

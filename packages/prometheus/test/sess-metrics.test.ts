@@ -4,7 +4,8 @@ import { createNodeRedisPort, type NodeRedisPort } from '@sess/node-redis';
 import { type RedisServer, startRedis } from '@sess/testkit';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SessMetrics, scrapeMetrics, sessMetrics } from '../src/index.js';
+import { scrapeMetrics, sessMetrics } from '../src/index.js';
+import { SessMetrics } from '../src/sess-metrics.js';
 
 let server: RedisServer;
 let port: NodeRedisPort;

@@ -8,7 +8,7 @@ import {
   type RedisPort,
   type RedisReply,
   type ScriptCall,
-} from '@sess/core';
+} from '@sess/core/port';
 
 /** One call that went through a `RecordingPort`. */
 export interface RecordedCall {

@@ -7,7 +7,7 @@ import {
   type RedisReply,
   type ScriptCall,
   SessError,
-} from '@sess/core';
+} from '@sess/core/port';
 
 /**
  * A port that stops answering for good, as a killed process would: from `die()` on, or right

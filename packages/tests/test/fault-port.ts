@@ -6,7 +6,7 @@ import {
   type RedisReply,
   type ScriptCall,
   SessError,
-} from '@sess/core';
+} from '@sess/core/port';
 
 /**
  * What a fault does to the round trip it hits:

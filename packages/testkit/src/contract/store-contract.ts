@@ -1,8 +1,9 @@
 import {
+  createSessionStore,
   isSessError,
   type RedisPort,
   type SessionRecord,
-  SessionStore,
+  type SessionStore,
   type SessionStoreOptions,
 } from '@sess/core';
 import { type ContractContext, portTest, type TestKeys } from './contract-context.js';
@@ -25,7 +26,7 @@ function openStore(
   // The clock starts at real time: the session hashes get real PEXPIREATs, which must lie in
   // the future, and moving the clock never moves Redis' own.
   let clock = Date.now();
-  const store = new SessionStore({
+  const store = createSessionStore({
     port,
     prefix: `ct${keys.id}`,
     idleTimeout: IDLE,

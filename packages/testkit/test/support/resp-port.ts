@@ -5,7 +5,7 @@ import {
   type RedisPort,
   type RedisReply,
   type ScriptCall,
-} from '@sess/core';
+} from '@sess/core/port';
 import { RespConnection } from '../../src/resp-connection.js';
 import { RespError, type RespValue } from '../../src/resp-reader.js';
 
