@@ -34,7 +34,14 @@ function apiItems(): DefaultTheme.SidebarItem[] {
 export function sidebar(): DefaultTheme.SidebarMulti {
   return {
     '/reference/': [
-      { text: 'API reference', items: [page('Overview', '/reference/'), ...apiItems()] },
+      {
+        text: 'API reference',
+        items: [
+          page('Overview', '/reference/'),
+          page('Entry points', '/reference/entry-points'),
+          ...apiItems(),
+        ],
+      },
       {
         text: 'Back to the guide',
         items: [page('Getting started', '/guide/getting-started-express')],
@@ -128,7 +135,10 @@ function guide(): DefaultTheme.SidebarItem[] {
     },
     {
       text: 'API reference',
-      items: [page('Every public module', '/reference/')],
+      items: [
+        page('Every public module', '/reference/'),
+        page('Entry points', '/reference/entry-points'),
+      ],
     },
   ];
 }
