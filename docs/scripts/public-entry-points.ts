@@ -8,6 +8,11 @@ export interface PublicEntryPoint {
   readonly specifier: string;
   /** The source file behind it. */
   readonly source: string;
+  /**
+   * Whether the API reference documents it: not `@sess/core/internal`, which is for the
+   * sibling packages, without a semver promise.
+   */
+  readonly documented: boolean;
 }
 
 interface PackageManifest {
@@ -22,7 +27,7 @@ interface PackageManifest {
 /**
  * Every public module of the published packages, read from each package.json's `exports`:
  * the `types` of each subpath (`./dist/x.d.ts`) points back at its source (`./src/x.ts`).
- * Private workspaces, non-code subpaths (`./package.json`) and `./internal` are left out.
+ * Private workspaces and non-code subpaths (`./package.json`) are left out.
  */
 export function publicEntryPoints(): PublicEntryPoint[] {
   const packagesDir = join(ROOT_DIR, 'packages');
@@ -33,9 +38,6 @@ export function publicEntryPoints(): PublicEntryPoint[] {
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as PackageManifest;
     if (manifest.private || manifest.exports === undefined) continue;
     for (const [subpath, target] of Object.entries(manifest.exports)) {
-      // `@sess/core/internal` is for the sibling packages, without a semver promise: no part
-      // of the reference a user reads.
-      if (subpath === './internal') continue;
       const types = typeof target === 'string' ? target : (target.types ?? target.default);
       if (types === undefined || !/\.d\.[cm]?ts$/.test(types)) continue;
       const source = join(
@@ -47,7 +49,7 @@ export function publicEntryPoints(): PublicEntryPoint[] {
         throw new Error(`${manifest.name}: exports["${subpath}"] has no source at ${source}`);
       }
       const specifier = subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`;
-      entries.push({ specifier, source });
+      entries.push({ specifier, source, documented: subpath !== './internal' });
     }
   }
   return entries;
