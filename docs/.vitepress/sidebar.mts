@@ -26,7 +26,14 @@ function apiItems(): DefaultTheme.SidebarItem[] {
 export function sidebar(): DefaultTheme.SidebarMulti {
   return {
     '/reference/': [
-      { text: 'API reference', items: [page('Overview', '/reference/'), ...apiItems()] },
+      {
+        text: 'API reference',
+        items: [
+          page('Overview', '/reference/'),
+          page('Entry points', '/reference/entry-points'),
+          ...apiItems(),
+        ],
+      },
       {
         text: 'Back to the guide',
         items: [page('Getting started', '/guide/getting-started-express')],
@@ -148,7 +155,10 @@ function guide(): DefaultTheme.SidebarItem[] {
     },
     {
       text: 'API reference',
-      items: [page('Every public module', '/reference/')],
+      items: [
+        page('Every public module', '/reference/'),
+        page('Entry points', '/reference/entry-points'),
+      ],
     },
   ];
 }

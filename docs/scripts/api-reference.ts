@@ -11,11 +11,14 @@ import { API_DIR, BUILD_DIR, DOCS_DIR, fromRoot, ROOT_DIR } from './repo-paths.j
  * with each `@sess/*` import mapped to its source, so a type re-exported by an adapter is one
  * page, not a copy per package.
  */
-const entries = publicEntryPoints();
+// Every entry point is mapped to its source, so the packages see one copy of each type; the
+// internal one is not documented.
+const allEntries = publicEntryPoints();
+const entries = allEntries.filter((entry) => entry.documented);
 mkdirSync(BUILD_DIR, { recursive: true });
 const tsconfigPath = join(BUILD_DIR, 'tsconfig.api.json');
 const paths: Record<string, string[]> = {};
-for (const entry of entries) paths[entry.specifier] = [relative(BUILD_DIR, entry.source)];
+for (const entry of allEntries) paths[entry.specifier] = [relative(BUILD_DIR, entry.source)];
 writeFileSync(
   tsconfigPath,
   `${JSON.stringify(
@@ -23,7 +26,7 @@ writeFileSync(
       extends: relative(BUILD_DIR, join(ROOT_DIR, 'tsconfig.base.json')),
       // @sess/nestjs is written with the decorators NestJS is built on (TypeScript's legacy ones).
       compilerOptions: { noEmit: true, experimentalDecorators: true, paths },
-      files: entries.map((entry) => relative(BUILD_DIR, entry.source)),
+      files: allEntries.map((entry) => relative(BUILD_DIR, entry.source)),
     },
     null,
     2,

@@ -8,6 +8,11 @@ export interface PublicEntryPoint {
   readonly specifier: string;
   /** The source file behind it. */
   readonly source: string;
+  /**
+   * Whether the API reference documents it: not `@sess/core/internal`, which is for the
+   * sibling packages, without a semver promise.
+   */
+  readonly documented: boolean;
 }
 
 interface PackageManifest {
@@ -44,7 +49,7 @@ export function publicEntryPoints(): PublicEntryPoint[] {
         throw new Error(`${manifest.name}: exports["${subpath}"] has no source at ${source}`);
       }
       const specifier = subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`;
-      entries.push({ specifier, source });
+      entries.push({ specifier, source, documented: subpath !== './internal' });
     }
   }
   return entries;

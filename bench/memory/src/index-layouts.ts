@@ -1,4 +1,4 @@
-import { KeyLayout } from '@sess/core';
+import { KeyLayout } from '@sess/core/internal';
 import type { Command, RedisProbe } from './redis-probe.js';
 import { type Entry, IDLE_TIMEOUT } from './session-writer.js';
 

@@ -1,4 +1,5 @@
-import { formatStoredTimes, jsonSerializer, KeyLayout, newSessionId } from '@sess/core';
+import { jsonSerializer } from '@sess/core';
+import { formatStoredTimes, KeyLayout, newSessionId } from '@sess/core/internal';
 import type { Command, RedisProbe } from './redis-probe.js';
 
 /** The five small attributes of every session `bench/peers` creates (its `SESSION_ATTRIBUTES`). */

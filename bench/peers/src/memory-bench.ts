@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KeyLayout } from '@sess/core';
+import { KeyLayout } from '@sess/core/internal';
 import { startRedis } from '@sess/testkit';
 import { ROUTES } from './app-contract.js';
 import { type CpuPlan, pinProcess } from './cpu-pinning.js';

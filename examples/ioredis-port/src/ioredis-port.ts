@@ -1,5 +1,5 @@
-import type { PortCall, RedisArg, RedisPort, RedisReply } from '@sess/core';
-import { isScriptCall, SessError } from '@sess/core';
+import { type RedisPort, SessError } from '@sess/core';
+import { isScriptCall, type PortCall, type RedisArg, type RedisReply } from '@sess/core/port';
 import { Redis } from 'ioredis';
 
 type Wire = [command: string, ...args: RedisArg[]];

@@ -1,4 +1,5 @@
-import type { RedisPort, RedisReply } from '@sess/core';
+import type { RedisPort } from '@sess/core';
+import type { RedisReply } from '@sess/core/port';
 import { createClient } from 'redis';
 import type { HostPort, NodeAccess } from './cli-arguments.js';
 import { CliError } from './cli-error.js';

@@ -1,4 +1,4 @@
-import { CookieSigner, isValidSessionId } from '@sess/core';
+import { CookieSigner, isValidSessionId } from '@sess/core/internal';
 
 /** A session named on the command line: a bare id, or the session cookie as a browser shows it. */
 export interface SessionArgument {

@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import {
-  createHttpSessions,
-  createSessionStore,
-  newSessionId,
-  type SessionStore,
-} from '@sess/core';
+import { createSessionStore, type SessionStore } from '@sess/core';
+import { createHttpSessions } from '@sess/core/adapter';
+import { newSessionId } from '@sess/core/internal';
 import { createNodeRedisPort, type NodeRedisPort } from '@sess/node-redis';
 import { type RedisServer, startRedis } from '@sess/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import type { RedisReply } from '@sess/core';
+import type { RedisReply } from '@sess/core/port';
 import { describe, expect, it } from 'vitest';
 import type { SentinelNodes } from '../src/connection.js';
 import { bucketSpreadCheck } from '../src/doctor/bucket-spread-check.js';

@@ -1,4 +1,4 @@
-import { CookieSigner, newSessionId } from '@sess/core';
+import { CookieSigner, newSessionId } from '@sess/core/internal';
 import { describe, expect, it } from 'vitest';
 import { checkSignature, parseSessionArgument } from '../src/session-argument.js';
 

@@ -80,11 +80,6 @@ export class HttpSessions {
         : { tokenHeader: this.#token?.headerKey, device: devices !== undefined };
   }
 
-  /** `options` itself when it is an `HttpSessions` already, else a new one: what adapters accept. */
-  static from(options: HttpSessionOptions | HttpSessions): HttpSessions {
-    return options instanceof HttpSessions ? options : new HttpSessions(options);
-  }
-
   get store(): SessionStore {
     return this.#options.store;
   }
@@ -281,7 +276,18 @@ export class HttpSessions {
   }
 }
 
-/** Shorthand for `new HttpSessions(options)`. */
+/**
+ * The HTTP lifecycle for these options: what an adapter wraps. Pass the result to several
+ * adapters to share one configuration.
+ */
 export function createHttpSessions(options: HttpSessionOptions): HttpSessions {
   return new HttpSessions(options);
+}
+
+/**
+ * Whether `value` is an `HttpSessions` (from `createHttpSessions`), so an adapter can accept
+ * options or one to share: `isHttpSessions(options) ? options : createHttpSessions(options)`.
+ */
+export function isHttpSessions(value: unknown): value is HttpSessions {
+  return value instanceof HttpSessions;
 }

@@ -142,6 +142,7 @@ export class MemoryPort implements RedisPort {
   }
 }
 
+/** A port that keeps everything in this process (see `MemoryPort`): for tests and demos. */
 export function createMemoryPort(): MemoryPort {
   return new MemoryPort();
 }

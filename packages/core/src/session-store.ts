@@ -105,6 +105,7 @@ const MAX_PENDING_REPAIRS = 10_000;
  * and leaves nothing a reader trips on (the design page on consistency has the rule).
  */
 export class SessionStore {
+  /** Where this store keeps things in Redis: for the `@sess/*` packages (labels, the CLI). @internal */
   readonly keys: KeyLayout;
   /** This instance's expired-session cleaner (undefined with `cleaner: false`): stats, events, `runOnce()`. */
   readonly cleaner: Cleaner | undefined;
@@ -147,6 +148,7 @@ export class SessionStore {
     if (this.#options.observer) attachObserver(this, this.#options.observer);
   }
 
+  /** The options with their defaults filled in: for the `@sess/*` packages. @internal */
   get options(): Readonly<ResolvedStoreOptions> {
     return this.#options;
   }
@@ -1341,7 +1343,10 @@ function finiteOr(value: number | undefined, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 }
 
-/** Shorthand for `new SessionStore(options)`. */
+/**
+ * A session store on the Redis behind `options.port`. Every option is checked here: an unknown
+ * or out-of-range one throws a `SessError` with `code: 'INVALID_OPTION'` naming it.
+ */
 export function createSessionStore(options: SessionStoreOptions): SessionStore {
   return new SessionStore(options);
 }

@@ -37,7 +37,7 @@ export interface DeadLetter {
   readonly stream: string;
 }
 
-interface CommonSubscribeOptions {
+export interface CommonSubscribeOptions {
   handler: SessionEventHandler;
   /**
    * Only events of these types reach the handler; the others are passed over (and, in group

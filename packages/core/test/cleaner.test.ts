@@ -4,7 +4,7 @@ import { parseEntry } from '../src/event-entry.js';
 import { createMemoryPort, type MemoryPort } from '../src/memory-port.js';
 import type { RedisPort } from '../src/redis-port.js';
 import type { SessionEvent } from '../src/session-events.js';
-import { SessionStore } from '../src/session-store.js';
+import { createSessionStore, type SessionStore } from '../src/session-store.js';
 import type { SessionStoreOptions } from '../src/store-options.js';
 
 // The cleaner on the memory port: the logic of one tick, with the clock in the test's hands.
@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 function open(port: RedisPort, clock: { now: number }, options: Partial<SessionStoreOptions> = {}) {
-  const store = new SessionStore({
+  const store = createSessionStore({
     port,
     now: () => clock.now,
     idleTimeout: 60_000,
@@ -236,7 +236,7 @@ describe('cleaner lease', () => {
 
   it('works on its own timer with jittered ticks and reports each tick', async () => {
     const port = createMemoryPort();
-    const store = new SessionStore({
+    const store = createSessionStore({
       port,
       idleTimeout: 200,
       touchInterval: 50,
@@ -265,14 +265,14 @@ describe('cleaner options', () => {
     ['cleaner.tickBudget', { interval: 1_000, tickBudget: 2_000 }],
     ['cleaner.eventsPerEntry', { eventsPerEntry: 0 }],
   ])('names the bad option: %s', (name, cleaner) => {
-    expect(() => new SessionStore({ port, cleaner } as never)).toThrow(
+    expect(() => createSessionStore({ port, cleaner } as never)).toThrow(
       expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining(name) }),
     );
   });
 
   function messageOf(cleaner: Record<string, unknown>): string {
     try {
-      new SessionStore({ port, cleaner } as never);
+      createSessionStore({ port, cleaner } as never);
     } catch (error) {
       expect(error).toMatchObject({ code: 'INVALID_OPTION' });
       return (error as Error).message;
@@ -299,8 +299,8 @@ describe('cleaner options', () => {
   });
 
   it('is on by default and off with false', async () => {
-    const on = new SessionStore({ port });
-    const off = new SessionStore({ port, cleaner: false });
+    const on = createSessionStore({ port });
+    const off = createSessionStore({ port, cleaner: false });
     expect(on.cleaner?.options).toEqual({
       interval: 5_000,
       leaseTtl: 30_000,

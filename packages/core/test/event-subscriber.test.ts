@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Subscription } from '../src/event-subscriber.js';
 import { createMemoryPort, type MemoryPort } from '../src/memory-port.js';
 import type { SessionEvent } from '../src/session-events.js';
-import { SessionStore } from '../src/session-store.js';
+import { createSessionStore, type SessionStore } from '../src/session-store.js';
 import type { DeadLetter } from '../src/subscribe-options.js';
 
 // Subscriptions on the memory port; packages/tests/test/events*.test.ts does the same on Redis.
@@ -21,7 +21,7 @@ async function fleet(size: number): Promise<{ port: MemoryPort; stores: SessionS
     const own = i === 0 ? port : await port.dedicated();
     // Anonymous sessions make the traffic here: their creations are events to deliver too.
     opened.push(
-      new SessionStore({ port: own, cleaner: false, eventStream: { anonymousCreated: true } }),
+      createSessionStore({ port: own, cleaner: false, eventStream: { anonymousCreated: true } }),
     );
   }
   stores.push(...opened);
@@ -146,7 +146,7 @@ describe('batch entries', () => {
   it('hands each event of a batch entry to the handler, and acks the entry once', async () => {
     const port = createMemoryPort();
     const clock = { now: Date.now() };
-    const store = new SessionStore({
+    const store = createSessionStore({
       port,
       now: () => clock.now,
       idleTimeout: 10_000,

@@ -2,7 +2,7 @@ import { parseSetCookie } from 'cookie';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { isSessError } from '../src/errors.js';
 import type { HttpSessionOptions } from '../src/http-options.js';
-import { HttpSessions } from '../src/http-sessions.js';
+import { createHttpSessions, type HttpSessions } from '../src/http-sessions.js';
 import { createMemoryPort } from '../src/memory-port.js';
 import type {
   CallOptions,
@@ -13,7 +13,7 @@ import type {
   ScriptCall,
 } from '../src/redis-port.js';
 import type { CommitOutcome, SessionScope } from '../src/session-scope.js';
-import { LOAD_CHECKED, SessionStore } from '../src/session-store.js';
+import { createSessionStore, LOAD_CHECKED, type SessionStore } from '../src/session-store.js';
 import type { SessionStoreOptions } from '../src/store-options.js';
 
 declare module '../src/session.js' {
@@ -58,8 +58,8 @@ function sessions(
   options: Omit<HttpSessionOptions, 'store'> = {},
   storeOptions: Partial<SessionStoreOptions> = {},
 ): HttpSessions {
-  store = new SessionStore({ port, operationTimeout: 50, ...storeOptions });
-  return new HttpSessions({ store, ...options });
+  store = createSessionStore({ port, operationTimeout: 50, ...storeOptions });
+  return createHttpSessions({ store, ...options });
 }
 
 /** The Cookie header a browser would send back after `outcome`. */
@@ -141,7 +141,7 @@ describe('HttpSessions: what a request costs and which cookie it sends', () => {
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-    const scope = await new HttpSessions({ store: foreign }).open({ cookie });
+    const scope = await createHttpSessions({ store: foreign }).open({ cookie });
     expect(scope.session.counter).toBe(7);
     expect(loads).toBe(1);
   });
@@ -373,13 +373,13 @@ describe('sign-in, sign-out, revocation', () => {
   it('a cookie signed with an older secret is accepted and re-signed', async () => {
     const before = sessions({ secrets: OLD });
     const { cookie } = await created(before);
-    const after = new HttpSessions({ store, secrets: [NEW, OLD] });
+    const after = createHttpSessions({ store, secrets: [NEW, OLD] });
     const scope = await after.open({ cookie });
     expect(scope.session.counter).toBe(1);
     // Re-signing needs no Redis call: the outcome is there at once.
     const resigned = cookieFrom(scope.commitAtOnce()!);
     expect(resigned).not.toBe(cookie);
-    const onlyNew = new HttpSessions({ store, secrets: NEW });
+    const onlyNew = createHttpSessions({ store, secrets: NEW });
     expect((await onlyNew.open({ cookie: resigned })).session.counter).toBe(1);
     expect((await onlyNew.open({ cookie })).session.counter).toBeUndefined();
   });

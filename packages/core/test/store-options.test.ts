@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryPort } from '../src/memory-port.js';
-import { SessionStore } from '../src/session-store.js';
+import { createSessionStore } from '../src/session-store.js';
 
 describe('store options', () => {
   const port = createMemoryPort();
@@ -20,13 +20,13 @@ describe('store options', () => {
     ['maxAttributes', { port, maxAttributes: 0 }],
     ['maxAttributes', { port, maxAttributes: 100_001 }],
   ])('names the bad option: %s', (name, options) => {
-    expect(() => new SessionStore(options as never)).toThrow(
+    expect(() => createSessionStore(options as never)).toThrow(
       expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining(name) }),
     );
   });
 
   it('accepts the defaults', () => {
-    const store = new SessionStore({ port });
+    const store = createSessionStore({ port });
     expect(store.options).toMatchObject({
       prefix: 'sess',
       buckets: 16,
@@ -35,12 +35,14 @@ describe('store options', () => {
       eventStream: { maxLength: 100_000, anonymousCreated: false },
       maxAttributes: 1_000,
     });
-    expect(new SessionStore({ port, maxAttributes: 100_000 }).options.maxAttributes).toBe(100_000);
+    expect(createSessionStore({ port, maxAttributes: 100_000 }).options.maxAttributes).toBe(
+      100_000,
+    );
   });
 
   function messageOf(options: Record<string, unknown>): string {
     try {
-      new SessionStore({ port, cleaner: false, ...options } as never);
+      createSessionStore({ port, cleaner: false, ...options } as never);
     } catch (error) {
       expect(error).toMatchObject({ code: 'INVALID_OPTION' });
       return (error as Error).message;

@@ -1,28 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { HttpSessions } from '../src/http-sessions.js';
+import { createHttpSessions, isHttpSessions } from '../src/http-sessions.js';
 import { createMemoryPort } from '../src/memory-port.js';
-import { SessionStore } from '../src/session-store.js';
+import { createSessionStore } from '../src/session-store.js';
 import { StoreGauges } from '../src/store-gauges.js';
 import { resolveSubscribeOptions } from '../src/subscribe-options.js';
 
 const port = createMemoryPort();
-const store = new SessionStore({ port, cleaner: false });
+const store = createSessionStore({ port, cleaner: false });
 const handler = (): void => undefined;
 
 type Build = (extra: Record<string, unknown>) => unknown;
 
 const objects: Record<string, Build> = {
-  store: (extra) => new SessionStore({ port, cleaner: false, ...extra }),
-  eventStream: (extra) => new SessionStore({ port, cleaner: false, eventStream: extra }),
-  cleaner: (extra) => new SessionStore({ port, cleaner: extra }),
+  store: (extra) => createSessionStore({ port, cleaner: false, ...extra }),
+  eventStream: (extra) => createSessionStore({ port, cleaner: false, eventStream: extra }),
+  cleaner: (extra) => createSessionStore({ port, cleaner: extra }),
   waitForReplicas: (extra) =>
-    new SessionStore({
+    createSessionStore({
       port,
       cleaner: false,
       waitForReplicas: { replicas: 1, timeoutMs: 10, ...extra },
     }),
-  http: (extra) => new HttpSessions({ store, ...extra }),
-  cookie: (extra) => new HttpSessions({ store, cookie: extra }),
+  http: (extra) => createHttpSessions({ store, ...extra }),
+  cookie: (extra) => createHttpSessions({ store, cookie: extra }),
   'subscribe (group)': (extra) =>
     resolveSubscribeOptions({ mode: 'group', group: 'g', handler, ...extra }),
   'subscribe (broadcast)': (extra) =>
@@ -120,14 +120,15 @@ describe('every options object rejects unknown keys', () => {
     expect(() => objects.gauges!({ maxAge: 0 })).not.toThrow();
   });
 
-  it('an HttpSessions given where options are expected is used as it is', () => {
-    const sessions = new HttpSessions({ store });
-    expect(HttpSessions.from(sessions)).toBe(sessions);
+  it('isHttpSessions tells an HttpSessions from options, so adapters take either', () => {
+    const sessions = createHttpSessions({ store });
+    expect(isHttpSessions(sessions)).toBe(true);
+    expect(isHttpSessions({ store })).toBe(false);
   });
 
   it('a store of express-session or koa-session is named as such', () => {
     const connectRedis = { get() {}, set() {}, destroy() {}, touch() {} };
-    expect(() => new HttpSessions({ store: connectRedis as never })).toThrow(
+    expect(() => createHttpSessions({ store: connectRedis as never })).toThrow(
       expect.objectContaining({
         code: 'INVALID_OPTION',
         message: expect.stringMatching(
@@ -142,7 +143,7 @@ describe('secrets', () => {
   it('refuses one shorter than 32 characters, says how to make one, and never shows it', () => {
     let error: unknown;
     try {
-      new HttpSessions({ store, secrets: 'keyboard cat' });
+      createHttpSessions({ store, secrets: 'keyboard cat' });
     } catch (caught) {
       error = caught;
     }
@@ -155,9 +156,9 @@ describe('secrets', () => {
 
   it('checks every secret of a list and accepts 32 characters', () => {
     const good = 'k'.repeat(32);
-    expect(() => new HttpSessions({ store, secrets: [good, 'short'] })).toThrow(
+    expect(() => createHttpSessions({ store, secrets: [good, 'short'] })).toThrow(
       /^secrets: secret 2 of 2 has 5 characters/,
     );
-    expect(() => new HttpSessions({ store, secrets: [good, good] })).not.toThrow();
+    expect(() => createHttpSessions({ store, secrets: [good, good] })).not.toThrow();
   });
 });

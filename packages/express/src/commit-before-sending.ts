@@ -4,7 +4,7 @@ import {
   type CommitOutcome,
   hasCommitHeaders,
   type SessionScope,
-} from '@sess/core';
+} from '@sess/core/adapter';
 import { expressAppPrototype, oncePerPrototype } from './app-prototype.js';
 
 /** The calls that send headers or body: each one would be too late for a Set-Cookie. */

@@ -1,13 +1,11 @@
+import { type RegenerateSessionOptions, SessError, type Session } from '@sess/core';
 import {
   callBack,
   type NodeCallback,
-  type RegenerateSessionOptions,
-  SessError,
-  type Session,
   type SessionBackend,
   SessionCookieView,
   type SessionDialect,
-} from '@sess/core';
+} from '@sess/core/adapter';
 
 /**
  * What express-session gives `req.session` besides data, on sess' session: the surface

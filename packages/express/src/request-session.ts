@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { SessionScope } from '@sess/core';
+import type { SessionScope } from '@sess/core/adapter';
 import { expressAppPrototype, oncePerPrototype } from './app-prototype.js';
 import type { ExpressSession } from './express-session-dialect.js';
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type HttpSessionOptions, HttpSessions } from '@sess/core';
+import type { HttpSessionOptions, Session } from '@sess/core';
+import { createHttpSessions, type HttpSessions, isHttpSessions } from '@sess/core/adapter';
 import { commitBeforeSending } from './commit-before-sending.js';
 import { EXPRESS_SESSION_DIALECT, type ExpressSession } from './express-session-dialect.js';
 import { attachSession } from './request-session.js';
@@ -35,7 +36,7 @@ export type SessionMiddleware = (
  * Pass options, or an `HttpSessions` to share one between apps.
  */
 export function session(options: HttpSessionOptions | HttpSessions): SessionMiddleware {
-  const sessions = HttpSessions.from(options);
+  const sessions = isHttpSessions(options) ? options : createHttpSessions(options);
   return function sessSession(req, res, next) {
     sessions.openRequestWith(
       req,

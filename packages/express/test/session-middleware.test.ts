@@ -2,12 +2,13 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSessionStore, isSessError, type SessionStore } from '@sess/core';
+import { createHttpSessions } from '@sess/core/adapter';
 import { createNodeRedisPort, type NodeRedisPort } from '@sess/node-redis';
 import { type RedisServer, startRedis } from '@sess/testkit';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import express4 from 'express4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpSessions, session } from '../src/index.js';
+import { session } from '../src/index.js';
 
 // What is particular to Express: the response is held until the commit, whatever way the app
 // sends it. The behaviour shared with the other adapters is tested in packages/tests/test/adapters.
@@ -146,7 +147,7 @@ describe.each([
   });
 
   it('one HttpSessions can serve several apps', async () => {
-    const sessions = new HttpSessions({ store: store() });
+    const sessions = createHttpSessions({ store: store() });
     const writer = createApp();
     writer.use(session(sessions));
     writer.get('/', (req, res) => {

@@ -1,14 +1,12 @@
+import { type RegenerateSessionOptions, SessError, type Session } from '@sess/core';
 import {
   callBack,
   callBackOrReturn,
   type NodeCallback,
-  type RegenerateSessionOptions,
-  SessError,
-  type Session,
   type SessionBackend,
   SessionCookieView,
   type SessionDialect,
-} from '@sess/core';
+} from '@sess/core/adapter';
 
 /**
  * What @fastify/session gives `request.session` besides data, on sess' session: the surface

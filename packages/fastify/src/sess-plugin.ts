@@ -1,12 +1,13 @@
+import { type HttpSessionOptions, SessError, type Session } from '@sess/core';
 import {
   type CommitOutcome,
   commitHeaders,
-  type HttpSessionOptions,
-  HttpSessions,
+  createHttpSessions,
+  type HttpSessions,
   hasCommitHeaders,
-  SessError,
+  isHttpSessions,
   type SessionScope,
-} from '@sess/core';
+} from '@sess/core/adapter';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { FASTIFY_SESSION_DIALECT, type FastifySession } from './fastify-session-dialect.js';
@@ -37,12 +38,12 @@ type ScopedRequest = FastifyRequest & { [SCOPE]: SessionScope | null };
 const FASTIFY_REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers'];
 
 function sessionsOf(options: FastifySessOptions): HttpSessions {
-  if (options instanceof HttpSessions) return options;
-  if (options === null || typeof options !== 'object') return new HttpSessions(options);
+  if (isHttpSessions(options)) return options;
+  if (options === null || typeof options !== 'object') return createHttpSessions(options);
   const own = Object.fromEntries(
     Object.entries(options).filter(([key]) => !FASTIFY_REGISTER_OPTIONS.includes(key)),
   );
-  return new HttpSessions(own as HttpSessionOptions);
+  return createHttpSessions(own as HttpSessionOptions);
 }
 
 const plugin: FastifyPluginAsync<FastifySessOptions> = async (app, options) => {

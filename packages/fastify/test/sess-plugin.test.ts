@@ -1,10 +1,11 @@
 import { Readable } from 'node:stream';
 import { createSessionStore, isSessError, type SessionStore } from '@sess/core';
+import { createHttpSessions } from '@sess/core/adapter';
 import { createNodeRedisPort, type NodeRedisPort } from '@sess/node-redis';
 import { type RedisServer, startRedis } from '@sess/testkit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import defaultExport, { HttpSessions, sessPlugin } from '../src/index.js';
+import defaultExport, { sessPlugin } from '../src/index.js';
 
 // What is particular to Fastify: encapsulation, hooks, payload kinds, its error handler. The
 // behaviour shared with the other adapters is tested in packages/tests/test/adapters.
@@ -47,7 +48,7 @@ describe('sessPlugin', () => {
     expect(defaultExport).toBe(sessPlugin);
     const instance = Fastify();
     apps.push(instance);
-    await instance.register(sessPlugin, new HttpSessions({ store: store() }));
+    await instance.register(sessPlugin, createHttpSessions({ store: store() }));
     instance.get('/', async (request) => ({ id: request.session.id ?? null }));
     expect((await instance.inject('/')).json()).toEqual({ id: null });
   });

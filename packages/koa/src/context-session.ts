@@ -1,4 +1,5 @@
-import { SessError, type Session, type SessionScope } from '@sess/core';
+import { SessError, type Session } from '@sess/core';
+import type { SessionScope } from '@sess/core/adapter';
 
 /** The request's scope, on its context: a symbol, so it is nobody's name. */
 export const SCOPE = Symbol('sess.scope');

@@ -1,13 +1,11 @@
+import { type RegenerateSessionOptions, SessError, type Session } from '@sess/core';
 import {
   callBack,
   callBackOrReturn,
   type NodeCallback,
-  type RegenerateSessionOptions,
-  SessError,
-  type Session,
   type SessionBackend,
   type SessionDialect,
-} from '@sess/core';
+} from '@sess/core/adapter';
 
 /**
  * What koa-session gives `ctx.session` besides data, on sess' session: the surface koa-passport

@@ -1,12 +1,14 @@
+import type { HttpSessionOptions, Session } from '@sess/core';
 import {
   applyCommitHeaders,
   type CommitOutcome,
   commitHeaders,
-  type HttpSessionOptions,
-  HttpSessions,
+  createHttpSessions,
+  type HttpSessions,
   hasCommitHeaders,
+  isHttpSessions,
   type SessionScope,
-} from '@sess/core';
+} from '@sess/core/adapter';
 import type { Middleware } from 'koa';
 import { defineContextSession, SCOPE, type ScopedContext } from './context-session.js';
 import { KOA_SESSION_DIALECT, type KoaSession } from './koa-session-dialect.js';
@@ -29,7 +31,7 @@ declare module 'koa' {
  * unavailable, `onUnavailable: 'fail'`) is thrown into Koa's error handling.
  */
 export function session(options: HttpSessionOptions | HttpSessions): Middleware {
-  const sessions = HttpSessions.from(options);
+  const sessions = isHttpSessions(options) ? options : createHttpSessions(options);
   return async function sessSession(ctx, next) {
     // A request without a session cookie opens at once: no promise to wait for.
     const opening = sessions.openRequestNow(ctx.req, KOA_SESSION_DIALECT);

@@ -1,6 +1,7 @@
 import { createMemoryPort, createSessionStore } from '@sess/core';
+import { createHttpSessions } from '@sess/core/adapter';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HttpSessions, session } from '../src/index.js';
+import { session } from '../src/index.js';
 
 const store = createSessionStore({ port: createMemoryPort(), cleaner: false });
 
@@ -49,6 +50,6 @@ describe('the middleware options', () => {
   });
 
   it('take an HttpSessions as it is', () => {
-    expect(() => session(new HttpSessions({ store }))).not.toThrow();
+    expect(() => session(createHttpSessions({ store }))).not.toThrow();
   });
 });

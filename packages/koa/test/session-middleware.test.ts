@@ -2,12 +2,13 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSessionStore, isSessError, type SessionStore } from '@sess/core';
+import { createHttpSessions } from '@sess/core/adapter';
 import { createNodeRedisPort, type NodeRedisPort } from '@sess/node-redis';
 import { type RedisServer, startRedis } from '@sess/testkit';
 import Koa from 'koa';
 import Koa2 from 'koa2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpSessions, session } from '../src/index.js';
+import { session } from '../src/index.js';
 
 // What is particular to Koa: error responses are rebuilt from scratch (`err.headers`), and
 // errors reach `app.on('error')`. The behaviour shared with the other adapters is tested in
@@ -93,7 +94,7 @@ describe.each([
     const app = new KoaApp();
     const errors: unknown[] = [];
     app.on('error', (error: unknown) => errors.push(error));
-    app.use(session(new HttpSessions({ store: store({ maxAttributeBytes: 10 }) })));
+    app.use(session(createHttpSessions({ store: store({ maxAttributeBytes: 10 }) })));
     app.use(async (ctx) => {
       ctx.session.n = 'x'.repeat(100);
       ctx.body = 'should not be seen';

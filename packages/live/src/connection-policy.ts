@@ -1,4 +1,5 @@
-import { checkOptionKeys, optionNames, SessError } from '@sess/core';
+import { SessError } from '@sess/core';
+import { checkOptionKeys, optionNames } from '@sess/core/internal';
 
 /**
  * Which browser pages may open a live connection with the session cookie: a page of the same

@@ -1,4 +1,5 @@
-import { createHttpSessions, type HttpSessionOptions, type HttpSessions } from '@sess/core';
+import type { HttpSessionOptions } from '@sess/core';
+import { createHttpSessions, type HttpSessions } from '@sess/core/adapter';
 
 /**
  * The `HttpSessions` a helper opens requests with: the app's own (shared with its adapter), or

@@ -1,4 +1,5 @@
-import { checkOptionKeys, optionNames, SessError, type SessionStore } from '@sess/core';
+import { SessError, type SessionStore } from '@sess/core';
+import { checkOptionKeys, optionNames } from '@sess/core/internal';
 import { LIVE_CLOSE_CODE } from './live-end-reason.js';
 
 /**

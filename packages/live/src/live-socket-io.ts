@@ -1,4 +1,5 @@
-import type { HttpSessionOptions, HttpSessions } from '@sess/core';
+import type { HttpSessionOptions } from '@sess/core';
+import type { HttpSessions } from '@sess/core/adapter';
 import {
   type ConnectionPolicyOptions,
   checkPolicyKeys,

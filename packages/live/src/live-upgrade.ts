@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { HttpSessionOptions, HttpSessions } from '@sess/core';
+import type { HttpSessionOptions } from '@sess/core';
+import type { HttpSessions } from '@sess/core/adapter';
 import {
   type ConnectionPolicyOptions,
   checkPolicyKeys,

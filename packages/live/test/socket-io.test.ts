@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHttpSessions, createSessionStore } from '@sess/core';
+import { createSessionStore } from '@sess/core';
+import { createHttpSessions } from '@sess/core/adapter';
 import { createNodeRedisPort } from '@sess/node-redis';
 import { type RedisServer, startRedis } from '@sess/testkit';
 import { Server as SocketIoServer } from 'socket.io';

@@ -1,4 +1,5 @@
-import { checkOptionKeys, type SessionImporter } from '@sess/core';
+import type { SessionImporter } from '@sess/core';
+import { checkOptionKeys } from '@sess/core/internal';
 import { clearCookie, type OldCookieScope } from './clear-cookie.js';
 import { connectRedisSession } from './connect-redis-value.js';
 import { decodedCookieValue, rawCookieValue } from './cookie-jar-header.js';

@@ -1,4 +1,5 @@
-import { checkOptionKeys, type ImportedSession, type SessionImporter } from '@sess/core';
+import type { ImportedSession, SessionImporter } from '@sess/core';
+import { checkOptionKeys } from '@sess/core/internal';
 import { clearCookie, type OldCookieScope } from './clear-cookie.js';
 import { rawCookieValue } from './cookie-jar-header.js';
 import { KEYGRIP, verifySignature } from './hmac-signature.js';

@@ -1,4 +1,5 @@
-import { checkOptionKeys, SessError } from '@sess/core';
+import { SessError } from '@sess/core';
+import { checkOptionKeys } from '@sess/core/internal';
 import type { OldCookieScope } from './clear-cookie.js';
 
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,256}$/;

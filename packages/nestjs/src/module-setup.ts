@@ -1,10 +1,5 @@
-import {
-  createHttpSessions,
-  createSessionStore,
-  type HttpSessions,
-  SessError,
-  type SessionStore,
-} from '@sess/core';
+import { createSessionStore, SessError, type SessionStore } from '@sess/core';
+import { createHttpSessions, type HttpSessions } from '@sess/core/adapter';
 import type { SessModuleOptions, ShutdownAction } from './module-options.js';
 
 const SHUTDOWN_ACTIONS: readonly string[] = [

@@ -1,6 +1,7 @@
 import type { MiddlewareConsumer } from '@nestjs/common';
 import type { AbstractHttpAdapter } from '@nestjs/core';
-import { type HttpSessions, SessError } from '@sess/core';
+import { SessError } from '@sess/core';
+import type { HttpSessions } from '@sess/core/adapter';
 import { session } from '@sess/express';
 import { sessPlugin } from '@sess/fastify';
 import type { FastifyInstance } from 'fastify';

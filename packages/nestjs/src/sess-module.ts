@@ -8,7 +8,8 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { checkOptionKeys, SessError } from '@sess/core';
+import { SessError } from '@sess/core';
+import { checkOptionKeys } from '@sess/core/internal';
 import type { SessModuleAsyncOptions, SessModuleOptions } from './module-options.js';
 import { type ModuleSetup, setUpModule } from './module-setup.js';
 import { installSessions } from './platform-sessions.js';

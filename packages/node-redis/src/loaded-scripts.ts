@@ -1,4 +1,4 @@
-import type { ScriptCall } from '@sess/core';
+import type { ScriptCall } from '@sess/core/port';
 
 /**
  * The scripts this connection has sent in full. The first call of a script on a connection

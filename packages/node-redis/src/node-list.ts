@@ -1,4 +1,4 @@
-import type { CallOptions, CommandCall, RedisReply } from '@sess/core';
+import type { CallOptions, CommandCall, RedisReply } from '@sess/core/port';
 import { createClient } from 'redis';
 import { connectWithin } from './connect-within.js';
 import type { ConnectionLink } from './connection-link.js';

@@ -1,4 +1,4 @@
-import type { CallOptions, CommandCall, RedisReply } from '@sess/core';
+import type { CallOptions, CommandCall, RedisReply } from '@sess/core/port';
 
 /** One server behind a port, for operations tools (`port.nodes()`). */
 export interface NodeRedisNode {

@@ -1,14 +1,13 @@
+import { type RedisPort, SessError } from '@sess/core';
 import {
   type CallOptions,
   type CommandCall,
   isScriptCall,
   type PortCacheStats,
   type PortCall,
-  type RedisPort,
   type RedisReply,
   type ScriptCall,
-  SessError,
-} from '@sess/core';
+} from '@sess/core/port';
 import type { ResolvedCacheOptions } from './cache-options.js';
 import type { NodeRedisTopology } from './client-kind.js';
 import type { ConnectionLink, Route } from './connection-link.js';

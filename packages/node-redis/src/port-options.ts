@@ -1,5 +1,6 @@
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
-import { checkInteger, checkOptionKeys, optionNames, SessError } from '@sess/core';
+import { SessError } from '@sess/core';
+import { checkInteger, checkOptionKeys, optionNames } from '@sess/core/internal';
 import type { AnyRedisClientOptions } from 'redis';
 import {
   type NodeRedisCacheOptions,

@@ -1,4 +1,4 @@
-import type { CommandCall, PortCacheStats, PortCall, RedisReply } from '@sess/core';
+import type { CommandCall, PortCacheStats, PortCall, RedisReply } from '@sess/core/port';
 import { AfterNextPoll } from './after-next-poll.js';
 import type { ResolvedCacheOptions } from './cache-options.js';
 import { abortedError, isErrorReply, toPortError } from './port-errors.js';

@@ -1,4 +1,4 @@
-import type { RedisReply } from '@sess/core';
+import type { RedisReply } from '@sess/core/port';
 
 /**
  * What an entry costs besides its strings: the Map slot, the entry object and the reply

@@ -1,4 +1,5 @@
-import { type CommandCall, isSessError } from '@sess/core';
+import { isSessError } from '@sess/core';
+import type { CommandCall } from '@sess/core/port';
 import {
   keySlot,
   type RedisClusterSet,

@@ -1,4 +1,5 @@
-import { isSessError, newSessionId, SessionStore } from '@sess/core';
+import { createSessionStore, isSessError } from '@sess/core';
+import { newSessionId } from '@sess/core/internal';
 import { type RedisServer, startRedis } from '@sess/testkit';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createNodeRedisPort, type NodeRedisPort } from '../src/index.js';
@@ -141,7 +142,7 @@ describe('a paused server (SIGSTOP)', () => {
   }, 10_000);
 
   it("fails the store's operation at its deadline, and the store works again on SIGCONT", async () => {
-    const store = new SessionStore({ port, operationTimeout: 300 });
+    const store = createSessionStore({ port, operationTimeout: 300 });
     const session = await store.create({ user: 'ada' });
     server.pause();
     const { error, ms } = await failure(store.load(session.id));

@@ -1,4 +1,4 @@
-import type { CommandCall, RedisReply } from '@sess/core';
+import type { CommandCall, RedisReply } from '@sess/core/port';
 import { describe, expect, it } from 'vitest';
 import { ReadCache } from '../src/read-cache.js';
 import type { TrackedConnection } from '../src/tracked-connection.js';

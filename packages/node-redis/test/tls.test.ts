@@ -1,4 +1,5 @@
-import { createSessionStore, isSessError, type RedisReply } from '@sess/core';
+import { createSessionStore, isSessError } from '@sess/core';
+import type { RedisReply } from '@sess/core/port';
 import { type RedisServer, startRedis } from '@sess/testkit';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,5 @@
-import { checkOptionKeys, optionNames, SessError } from '@sess/core';
+import { SessError } from '@sess/core';
+import { checkOptionKeys, optionNames } from '@sess/core/internal';
 import { type Registry, register } from 'prom-client';
 
 export interface SessMetricsOptions {

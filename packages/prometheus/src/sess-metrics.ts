@@ -1,19 +1,21 @@
 import {
   type CleanerTickReport,
-  type EventStreamFigures,
-  type ExpiryIndexFigures,
   type ImportReport,
   isSessError,
   type OperationOutcome,
-  type PortCacheStats,
-  SESSION_EVENT_TYPES,
   type SessError,
   type SessionEventType,
   type SessionObserver,
   type SessionStore,
+} from '@sess/core';
+import {
+  type EventStreamFigures,
+  type ExpiryIndexFigures,
+  SESSION_EVENT_TYPES,
   STORE_OPERATIONS,
   StoreGauges,
-} from '@sess/core';
+} from '@sess/core/internal';
+import type { PortCacheStats } from '@sess/core/port';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import {
   type ResolvedMetricsOptions,

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import {
-  createHttpSessions,
   createSessionStore,
   isSessError,
   type SessionImporter,
   type SessionStore,
 } from '@sess/core';
+import { createHttpSessions } from '@sess/core/adapter';
 import { createNodeRedisPort, type NodeRedisPort } from '@sess/node-redis';
 import { type RedisServer, startRedis } from '@sess/testkit';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SessMetrics, scrapeMetrics, sessMetrics } from '../src/index.js';
+import { scrapeMetrics, sessMetrics } from '../src/index.js';
+import { SessMetrics } from '../src/sess-metrics.js';
 
 let server: RedisServer;
 let port: NodeRedisPort;

@@ -1,4 +1,4 @@
-import { checkOptionKeys, optionNames } from '@sess/core';
+import { checkOptionKeys, optionNames } from '@sess/core/internal';
 
 /** An ACL user of a test server (`startRedis({ users })`). */
 export interface RedisAclUser {

@@ -1,3 +1,4 @@
+import type { RedisPort } from '@sess/core';
 import {
   type CallOptions,
   type CommandCall,
@@ -5,10 +6,9 @@ import {
   type PortCall,
   type PortCapabilities,
   type RedisArg,
-  type RedisPort,
   type RedisReply,
   type ScriptCall,
-} from '@sess/core';
+} from '@sess/core/port';
 
 /** One call that went through a `RecordingPort`. */
 export interface RecordedCall {

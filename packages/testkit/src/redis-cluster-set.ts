@@ -1,4 +1,4 @@
-import { checkOptionKeys, optionNames } from '@sess/core';
+import { checkOptionKeys, optionNames } from '@sess/core/internal';
 import {
   beginSlotMigration,
   type MigrationCluster,

@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { checkOptionKeys, optionNames } from '@sess/core';
+import { checkOptionKeys, optionNames } from '@sess/core/internal';
 import { aclUserArgs, type RedisAclUser } from './acl-user.js';
 import { CommandAudit } from './command-audit.js';
 import { startDockerRedis } from './docker-redis.js';

@@ -1,4 +1,5 @@
-import { checkOptionKeys, optionNames, type RedisPort } from '@sess/core';
+import type { RedisPort } from '@sess/core';
+import { checkOptionKeys, optionNames } from '@sess/core/internal';
 import { batchContract } from './contract/batch-contract.js';
 import { commandContract } from './contract/command-contract.js';
 import type {

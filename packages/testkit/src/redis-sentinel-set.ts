@@ -1,4 +1,4 @@
-import { checkOptionKeys, optionNames } from '@sess/core';
+import { checkOptionKeys, optionNames } from '@sess/core/internal';
 import type { AuditReport } from './command-audit.js';
 import { CommandAudit } from './command-audit.js';
 import { redisServerFor } from './redis-launcher.js';

@@ -1,4 +1,5 @@
-import { createMemoryPort, defineScript, SessionStore } from '@sess/core';
+import { createMemoryPort, createSessionStore } from '@sess/core';
+import { defineScript } from '@sess/core/internal';
 import { describe, expect, it } from 'vitest';
 import { createRecordingPort } from '../src/index.js';
 
@@ -69,7 +70,7 @@ describe('createRecordingPort', () => {
   it('shows what a store operation costs: load is one round trip, a read-only commit none', async () => {
     const port = createRecordingPort(createMemoryPort());
     let clock = Date.now();
-    const store = new SessionStore({ port, now: () => clock });
+    const store = createSessionStore({ port, now: () => clock });
     const session = await store.create({ user: 'ada' });
     expect(port.roundTrips).toBe(1);
 

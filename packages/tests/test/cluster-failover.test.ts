@@ -1,10 +1,10 @@
 import {
   createSessionStore,
-  KeyLayout,
   type ReplicationShortfall,
   type SessionEvent,
   type SessionStore,
 } from '@sess/core';
+import { KeyLayout } from '@sess/core/internal';
 import type { NodeRedisPort } from '@sess/node-redis';
 import { type RedisClusterSet, startRedisCluster } from '@sess/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';

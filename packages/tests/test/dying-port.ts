@@ -1,13 +1,12 @@
+import { type RedisPort, SessError } from '@sess/core';
 import {
   type CallOptions,
   type CommandCall,
   isScriptCall,
   type PortCall,
-  type RedisPort,
   type RedisReply,
   type ScriptCall,
-  SessError,
-} from '@sess/core';
+} from '@sess/core/port';
 
 /**
  * A port that stops answering for good, as a killed process would: from `die()` on, or right

@@ -1,13 +1,12 @@
 import {
   createSessionStore,
-  KeyLayout,
-  parseEntry,
-  type RedisReply,
   type SessionEvent,
   type SessionEventType,
   type SessionStore,
   type SessionStoreOptions,
 } from '@sess/core';
+import { KeyLayout, parseEntry } from '@sess/core/internal';
+import type { RedisReply } from '@sess/core/port';
 import { createNodeRedisPort, type NodeRedisPort } from '@sess/node-redis';
 import { type RedisServer, startRedis } from '@sess/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

@@ -1,12 +1,5 @@
-import {
-  type CallOptions,
-  type CommandCall,
-  type PortCall,
-  type RedisPort,
-  type RedisReply,
-  type ScriptCall,
-  SessError,
-} from '@sess/core';
+import { type RedisPort, SessError } from '@sess/core';
+import type { CallOptions, CommandCall, PortCall, RedisReply, ScriptCall } from '@sess/core/port';
 
 /**
  * What a fault does to the round trip it hits:

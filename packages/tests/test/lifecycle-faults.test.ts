@@ -1,11 +1,11 @@
 import {
   createSessionStore,
-  parseEntry,
   type SessionEvent,
   type SessionObserver,
   type SessionRecord,
   type SessionStore,
 } from '@sess/core';
+import { parseEntry } from '@sess/core/internal';
 import { createNodeRedisPort, type NodeRedisPort } from '@sess/node-redis';
 import { type RedisServer, startRedis } from '@sess/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

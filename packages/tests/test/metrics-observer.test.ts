@@ -4,12 +4,10 @@ import {
   createSessionStore,
   isSessError,
   type OperationOutcome,
-  readEventStream,
-  readExpiryIndex,
   type SessionObserver,
   type SessionStore,
-  StoreGauges,
 } from '@sess/core';
+import { readEventStream, readExpiryIndex, StoreGauges } from '@sess/core/internal';
 import { createNodeRedisPort, type NodeRedisPort } from '@sess/node-redis';
 import { type RedisServer, startRedis } from '@sess/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

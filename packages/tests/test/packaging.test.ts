@@ -15,6 +15,7 @@ const root = resolve(import.meta.dirname, '../../..');
 interface Manifest {
   name: string;
   private?: boolean;
+  exports?: Record<string, string | { types?: string; default?: string }>;
   engines?: Record<string, string>;
   repository?: { type?: string; url?: string; directory?: string };
   homepage?: string;
@@ -28,6 +29,13 @@ interface Packed {
   dir: string;
   manifest: Manifest;
   files: string[];
+}
+
+/** What a user can import from a package: its name, and `name/subpath` for each code subpath. */
+function specifiers(manifest: Manifest): string[] {
+  return Object.entries(manifest.exports ?? { '.': {} })
+    .filter(([subpath]) => !subpath.endsWith('.json'))
+    .map(([subpath]) => (subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`));
 }
 
 async function publicPackages(): Promise<Array<{ dir: string; manifest: Manifest }>> {
@@ -88,18 +96,22 @@ describe('packed packages', () => {
   });
 
   it('every entry point imports in Node', async () => {
-    for (const { manifest } of packages) {
-      const { stdout } = await run(
-        process.execPath,
-        [
-          '--input-type=module',
-          '-e',
-          `const m = await import('${manifest.name}'); console.log(Object.keys(m).length);`,
-        ],
-        { cwd: scratch },
-      );
-      expect(Number(stdout.trim()), manifest.name).toBeGreaterThan(0);
+    const all = packages.flatMap(({ manifest }) => specifiers(manifest));
+    expect(all).toContain('@sess/core/adapter');
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `for (const name of ${JSON.stringify(all)}) console.log(name, Object.keys(await import(name)).length);`,
+      ],
+      { cwd: scratch },
+    );
+    for (const line of stdout.trim().split('\n')) {
+      const [name, count] = line.split(' ');
+      expect(Number(count), name).toBeGreaterThan(0);
     }
+    expect(stdout.trim().split('\n')).toHaveLength(all.length);
   }, 60_000);
 
   it('every entry point loads with require() from CommonJS (require(esm), Node >= 20.19)', async () => {
@@ -108,7 +120,7 @@ describe('packed packages', () => {
     const consumer = `'use strict';
 const assert = require('node:assert/strict');
 const { once } = require('node:events');
-for (const name of ${JSON.stringify(packages.map(({ manifest }) => manifest.name))}) {
+for (const name of ${JSON.stringify(packages.flatMap(({ manifest }) => specifiers(manifest)))}) {
   assert.ok(Object.keys(require(name)).length > 0, name);
 }
 const express = require('express');
@@ -205,7 +217,8 @@ main().catch((error) => {
 
   it('every entry point type-checks under strict TypeScript', async () => {
     const imports = packages
-      .map(({ manifest }, i) => `import * as p${i} from '${manifest.name}';\nconsole.log(p${i});`)
+      .flatMap(({ manifest }) => specifiers(manifest))
+      .map((name, i) => `import * as p${i} from '${name}';\nconsole.log(p${i});`)
       .join('\n');
     await writeFile(join(scratch, 'index.ts'), imports);
     await writeFile(

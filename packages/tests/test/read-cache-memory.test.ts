@@ -1,12 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import {
-  createSessionStore,
-  formatStoredTimes,
-  newSessionId,
-  type PortCall,
-  SESSION_META_FIELDS,
-} from '@sess/core';
+import { createSessionStore } from '@sess/core';
+import { formatStoredTimes, newSessionId, SESSION_META_FIELDS } from '@sess/core/internal';
+import type { PortCall } from '@sess/core/port';
 import { createNodeRedisPort, type NodeRedisPort } from '@sess/node-redis';
 import { type RedisServer, startRedis } from '@sess/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

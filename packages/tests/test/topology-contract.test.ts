@@ -1,4 +1,5 @@
-import { createSessionStore, defineScript, isSessError } from '@sess/core';
+import { createSessionStore, isSessError } from '@sess/core';
+import { defineScript } from '@sess/core/internal';
 import { createNodeRedisPort } from '@sess/node-redis';
 import {
   keySlot,

@@ -1,5 +1,5 @@
-import { createSessionStore } from '@sess/core';
-import { passportPrincipal, session } from '@sess/express';
+import { createSessionStore, passportPrincipal } from '@sess/core';
+import { session } from '@sess/express';
 import { createNodeRedisPort } from '@sess/node-redis';
 import express from 'express';
 import passport from 'passport';

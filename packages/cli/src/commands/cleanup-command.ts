@@ -1,4 +1,5 @@
-import { type CleanerTickReport, readExpiryIndex } from '@sess/core';
+import type { CleanerTickReport } from '@sess/core';
+import { readExpiryIndex } from '@sess/core/internal';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';

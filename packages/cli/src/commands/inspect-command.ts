@@ -1,4 +1,5 @@
-import { jsonSerializer, parseStoredTimes, SESSION_META_FIELDS } from '@sess/core';
+import { jsonSerializer } from '@sess/core';
+import { parseStoredTimes, SESSION_META_FIELDS } from '@sess/core/internal';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';

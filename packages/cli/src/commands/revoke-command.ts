@@ -1,4 +1,4 @@
-import { isValidSessionId } from '@sess/core';
+import { isValidSessionId } from '@sess/core/internal';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';

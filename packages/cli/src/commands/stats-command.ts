@@ -3,7 +3,7 @@ import {
   type ExpiryIndexFigures,
   readEventStream,
   readExpiryIndex,
-} from '@sess/core';
+} from '@sess/core/internal';
 import type { Command } from '../command.js';
 import { CommandRefusedError, isRefusal } from '../command-refused.js';
 import { ExitCode } from '../exit-codes.js';

@@ -1,14 +1,8 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  applyCommitHeaders,
-  createHttpSessions,
-  createSessionStore,
-  type HttpSessions,
-  type SessionStore,
-  type SessionStoreOptions,
-} from '@sess/core';
+import { createSessionStore, type SessionStore, type SessionStoreOptions } from '@sess/core';
+import { applyCommitHeaders, createHttpSessions, type HttpSessions } from '@sess/core/adapter';
 import { createNodeRedisPort, type NodeRedisPort } from '@sess/node-redis';
 import { WebSocketServer } from 'ws';
 import {

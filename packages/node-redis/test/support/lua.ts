@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { LuaScript } from '@sess/core';
+import type { LuaScript } from '@sess/core/port';
 
 /** A script as core would define it. `fresh` makes a source no server has cached yet. */
 export function luaScript(name: string, source: string, fresh = false): LuaScript {

@@ -1,4 +1,4 @@
-import type { RedisReply } from '@sess/core';
+import type { RedisReply } from '@sess/core/port';
 import { type ContractContext, cmd, expectRejection, portTest } from './contract-context.js';
 
 /** `send`: the commands sess uses, with the exact RESP2 replies Redis gives. */

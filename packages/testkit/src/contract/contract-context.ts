@@ -1,11 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import {
-  type CommandCall,
-  defineScript,
-  type LuaScript,
-  type RedisArg,
-  type RedisPort,
-} from '@sess/core';
+import type { RedisPort } from '@sess/core';
+import { defineScript } from '@sess/core/internal';
+import type { CommandCall, LuaScript, RedisArg } from '@sess/core/port';
 
 /**
  * The parts of vitest's `expect` the contract uses, typed structurally so the testkit does

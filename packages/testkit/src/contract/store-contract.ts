@@ -1,8 +1,9 @@
 import {
+  createSessionStore,
   isSessError,
   type RedisPort,
   type SessionRecord,
-  SessionStore,
+  type SessionStore,
   type SessionStoreOptions,
   sessionHandle,
 } from '@sess/core';
@@ -26,7 +27,7 @@ function openStore(
   // The clock starts at real time: the session hashes get real PEXPIREATs, which must lie in
   // the future, and moving the clock never moves Redis' own.
   let clock = Date.now();
-  const store = new SessionStore({
+  const store = createSessionStore({
     port,
     prefix: `ct${keys.id}`,
     idleTimeout: IDLE,

@@ -1,4 +1,5 @@
-import type { RedisPort, RedisReply } from '@sess/core';
+import type { RedisPort } from '@sess/core';
+import type { RedisReply } from '@sess/core/port';
 import { type ContractContext, cmd, expectRejection, portTest } from './contract-context.js';
 
 const STREAM_ID = /^\d+-\d+$/;

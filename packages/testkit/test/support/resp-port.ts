@@ -1,11 +1,11 @@
+import type { RedisPort } from '@sess/core';
 import {
   type CommandCall,
   isScriptCall,
   type PortCall,
-  type RedisPort,
   type RedisReply,
   type ScriptCall,
-} from '@sess/core';
+} from '@sess/core/port';
 import { RespConnection } from '../../src/resp-connection.js';
 import { RespError, type RespValue } from '../../src/resp-reader.js';
 

@@ -2,11 +2,11 @@ import { connect } from 'node:net';
 import {
   createSessionStore,
   type HttpSessionOptions,
-  parseEntry,
   type Session,
   type SessionStore,
   type SessionStoreOptions,
 } from '@sess/core';
+import { parseEntry } from '@sess/core/internal';
 import { createNodeRedisPort, type NodeRedisPort } from '@sess/node-redis';
 import {
   createRecordingPort,

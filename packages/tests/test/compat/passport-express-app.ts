@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
-import { passportPrincipal, session } from '@sess/express';
+import { passportPrincipal } from '@sess/core';
+import { session } from '@sess/express';
 import {
   type Express as ExpressApp,
   type NextFunction,

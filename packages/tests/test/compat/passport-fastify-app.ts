@@ -1,6 +1,7 @@
 import formbody from '@fastify/formbody';
 import { Authenticator } from '@fastify/passport';
-import { passportPrincipal, sessPlugin } from '@sess/fastify';
+import { passportPrincipal } from '@sess/core';
+import { sessPlugin } from '@sess/fastify';
 import Fastify from 'fastify';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { PASSWORD, SECRET, type StartPassportApp, THIRTY_DAYS } from './passport-flow.js';

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
-import { passportPrincipal, session } from '@sess/koa';
+import { passportPrincipal } from '@sess/core';
+import { session } from '@sess/koa';
 import type Koa from 'koa';
 import koaPassport from 'koa-passport';
 import { Strategy as LocalStrategy } from 'passport-local';
