@@ -114,6 +114,7 @@ function guide(): DefaultTheme.SidebarItem[] {
         page('Least privilege', '/production/least-privilege'),
         page('TLS', '/production/tls'),
         page('Resharding', '/production/resharding'),
+        page('A local read cache', '/production/cache'),
       ],
     },
     {
@@ -141,6 +142,8 @@ function guide(): DefaultTheme.SidebarItem[] {
         page('The HTTP lifecycle', '/design/http-lifecycle'),
         page('The read path', '/design/read-path'),
         page('Consistency', '/design/consistency'),
+        page('What a new session costs', '/design/new-session'),
+        page('Memory per session', '/design/memory'),
         page('Decisions', '/design/decisions'),
         page('Documentation tooling', '/design/tooling'),
       ],
