@@ -1,9 +1,8 @@
 import type { SessionImporter } from '@sess/core';
 import { checkOptionKeys } from '@sess/core/internal';
-import { clearCookie, type OldCookieScope } from './clear-cookie.js';
-import { connectRedisSession } from './connect-redis-value.js';
-import { decodedCookieValue, rawCookieValue } from './cookie-jar-header.js';
-import { COOKIE_SIGNATURE, verifySignature } from './hmac-signature.js';
+import type { OldCookieScope } from './clear-cookie.js';
+import { connectRedisImporter } from './connect-redis-importer.js';
+import { COOKIE_SIGNATURE } from './hmac-signature.js';
 import {
   checkCookieName,
   checkObject,
@@ -11,7 +10,6 @@ import {
   checkScope,
   checkSecrets,
   checkSerializer,
-  isPlausibleId,
   type OldSerializer,
 } from './importer-options.js';
 
@@ -46,29 +44,15 @@ export function fromExpressSession(options: ExpressSessionImportOptions): Sessio
   const prefix = checkPrefix(options.prefix ?? 'sess:', `${where}.prefix`);
   const scope = checkScope(options.cookie, `${where}.cookie`);
   const serializer = checkSerializer(options.serializer, `${where}.serializer`);
-  return {
+  return connectRedisImporter({
     source: 'express-session',
-    cookieNames: [name],
-    oldSessionId(header) {
-      const raw = rawCookieValue(header, name);
-      const value = raw === undefined ? undefined : decodedCookieValue(raw);
-      // express-session ignores a value without its `s:` mark: so does this.
-      if (value === undefined || !value.startsWith('s:')) return undefined;
-      const dot = value.lastIndexOf('.');
-      if (dot <= 2) return undefined;
-      const id = value.slice(2, dot);
-      if (!isPlausibleId(id)) return undefined;
-      return verifySignature(id, value.slice(dot + 1), secrets, COOKIE_SIGNATURE) ? id : undefined;
-    },
-    async read(id, context) {
-      return connectRedisSession(
-        await context.read(`${prefix}${id}`),
-        serializer,
-        'express-session',
-      );
-    },
-    clearCookies(secureRequest) {
-      return [clearCookie(name, scope, secureRequest)];
-    },
-  };
+    name,
+    // express-session's cookie: `s:`, the id, `.` and its HMAC-SHA256 (cookie-signature).
+    mark: 's:',
+    secrets,
+    scheme: COOKIE_SIGNATURE,
+    prefix,
+    scope,
+    serializer,
+  });
 }

@@ -1,9 +1,7 @@
 import { SessError, type SessionImporter } from '@sess/core';
 import { checkOptionKeys } from '@sess/core/internal';
-import { clearCookie, type OldCookieScope } from './clear-cookie.js';
-import { connectRedisSession } from './connect-redis-value.js';
-import { decodedCookieValue, rawCookieValue } from './cookie-jar-header.js';
-import { verifySignature } from './hmac-signature.js';
+import type { OldCookieScope } from './clear-cookie.js';
+import { connectRedisImporter } from './connect-redis-importer.js';
 import {
   checkCookieName,
   checkObject,
@@ -11,7 +9,6 @@ import {
   checkScope,
   checkSecrets,
   checkSerializer,
-  isPlausibleId,
   type OldSerializer,
 } from './importer-options.js';
 
@@ -67,29 +64,14 @@ export function fromFastifySession(options: FastifySessionImportOptions): Sessio
   const scope = checkScope(options.cookie, `${where}.cookie`);
   const serializer = checkSerializer(options.serializer, `${where}.serializer`);
   const scheme = { algorithm, encoding: 'base64' } as const;
-  return {
+  return connectRedisImporter({
     source: '@fastify/session',
-    cookieNames: [name],
-    oldSessionId(header) {
-      const raw = rawCookieValue(header, name);
-      const decoded = raw === undefined ? undefined : decodedCookieValue(raw);
-      if (decoded === undefined || !decoded.startsWith(cookiePrefix)) return undefined;
-      const value = decoded.slice(cookiePrefix.length);
-      const dot = value.lastIndexOf('.');
-      if (dot <= 0) return undefined;
-      const id = value.slice(0, dot);
-      if (!isPlausibleId(id)) return undefined;
-      return verifySignature(id, value.slice(dot + 1), secrets, scheme) ? id : undefined;
-    },
-    async read(id, context) {
-      return connectRedisSession(
-        await context.read(`${prefix}${id}`),
-        serializer,
-        '@fastify/session',
-      );
-    },
-    clearCookies(secureRequest) {
-      return [clearCookie(name, scope, secureRequest)];
-    },
-  };
+    name,
+    mark: cookiePrefix,
+    secrets,
+    scheme,
+    prefix,
+    scope,
+    serializer,
+  });
 }
