@@ -36,7 +36,8 @@ export const USAGE = `npm run bench -w @sess/bench-peers [-- options]
   --warmup <s>             unmeasured seconds before a stack's first run of a scenario (2)
   --connections <n>        concurrent connections of the load generator (50)
   --frameworks <list>      express,fastify,koa,passport (passport: Express with Passport on
-                           sess and on express-session + connect-redis)
+                           sess and on express-session + connect-redis; the others run sess
+                           with and without its read cache)
   --command-requests <n>   requests per stack and scenario counted with MONITOR (2000)
   --lost-update-trials <n> rounds of 50 concurrent attribute writes per stack (5)
   --memory-sessions <n>    sessions created for the memory figure, 0 to skip (100000)
