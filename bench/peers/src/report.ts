@@ -2,6 +2,7 @@ import { describeCache } from './cache-counts.js';
 import type { BenchResults } from './results.js';
 import type { ScenarioId } from './scenarios.js';
 import { SCENARIOS } from './scenarios.js';
+import { SESS_KEYS } from './sess-keys.js';
 import {
   FLOOR,
   type Framework,
@@ -122,6 +123,13 @@ export function renderMarkdown(results: BenchResults, jsonPath: string): string 
       ),
       '',
     );
+    const index = indexShare(results);
+    if (index !== undefined) {
+      lines.push(
+        `The index layout's share: sess' expiry index (${SESS_KEYS.bucketCount} sorted sets, \`${SESS_KEYS.buckets[0]}\` to \`${SESS_KEYS.buckets[SESS_KEYS.bucketCount - 1]}\`, each session's id and deadline in one of them, which let the cleaner find expired sessions and count them without \`SCAN\`) takes **${index.bytes.toFixed(0)} bytes per session**, ${(100 * index.share).toFixed(0)}% of sess' ${index.of.toFixed(0)}.`,
+        '',
+      );
+    }
   }
 
   if (results.heap.length > 0) {
@@ -263,6 +271,16 @@ function throughputTable(results: BenchResults, framework: Framework): string[] 
   }
   lines.push('');
   return lines;
+}
+
+/** sess' expiry index per session, at the store's defaults, and its share of sess' bytes. */
+function indexShare(
+  results: BenchResults,
+): { bytes: number; of: number; share: number } | undefined {
+  const sess = results.memory.find((run) => run.stack.kind === 'sess' && !run.options);
+  const bytes = sess?.parts['expiry index'];
+  if (sess === undefined || bytes === undefined || sess.bytesPerSession <= 0) return undefined;
+  return { bytes, of: sess.bytesPerSession, share: bytes / sess.bytesPerSession };
 }
 
 function configurationNotes(frameworks: readonly Framework[]): string[] {

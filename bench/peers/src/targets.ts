@@ -223,7 +223,7 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     measured:
       memoryRatio === undefined
         ? 'not run'
-        : `${fixed(memoryRatio)}× (${sess?.bytesPerSession.toFixed(0)} vs ${connectRedis?.bytesPerSession.toFixed(0)} bytes)${
+        : `${fixed(memoryRatio)}× (${sess?.bytesPerSession.toFixed(0)} vs ${connectRedis?.bytesPerSession.toFixed(0)} bytes; sess' expiry index ${sess?.parts['expiry index']?.toFixed(0) ?? '–'} of its ${sess?.bytesPerSession.toFixed(0)})${
             allCreationsRatio === undefined
               ? ''
               : `; ${fixed(allCreationsRatio)}× with anonymous sessions' creations in the event stream too (\`${sessAllCreations?.options}\`, ${sessAllCreations?.parts['event stream']?.toFixed(0)} bytes of stream per session here, a log capped at 100,000 entries whatever the number of sessions)`
