@@ -26,6 +26,8 @@ export interface BenchOptions {
   readonly markdownPath: string;
   readonly jsonPath: string;
   readonly svgPath: string;
+  /** A results JSON to compare sess (cache off) with; default: `jsonPath` as committed at HEAD. */
+  readonly previousPath: string | undefined;
   /** The flags as given, for the reproduce line. */
   readonly argv: readonly string[];
 }
@@ -48,7 +50,9 @@ export const USAGE = `npm run bench -w @sess/bench-peers [-- options]
   --cpu-prof <dir>         write V8 CPU profiles of every server into <dir>
   --out <file>             the Markdown report (../RESULTS.md)
   --json <file>            the JSON results (results/results.json)
-  --svg <file>             the throughput chart (results/throughput.svg)`;
+  --svg <file>             the throughput chart (results/throughput.svg)
+  --previous <file>        the run to compare sess without its cache with (the results JSON
+                           as committed at HEAD, read before this run overwrites it)`;
 
 export function parseOptions(argv: readonly string[], packageDir: string): BenchOptions {
   const { values } = parseArgs({
@@ -70,6 +74,7 @@ export function parseOptions(argv: readonly string[], packageDir: string): Bench
       out: { type: 'string', default: `${packageDir}/../RESULTS.md` },
       json: { type: 'string', default: `${packageDir}/results/results.json` },
       svg: { type: 'string', default: `${packageDir}/results/throughput.svg` },
+      previous: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -93,6 +98,7 @@ export function parseOptions(argv: readonly string[], packageDir: string): Bench
     markdownPath: values.out,
     jsonPath: values.json,
     svgPath: values.svg,
+    previousPath: values.previous,
     argv,
   };
 }

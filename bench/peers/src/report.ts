@@ -1,4 +1,5 @@
 import { describeCache } from './cache-counts.js';
+import { previousRunSection } from './previous-run-table.js';
 import type { BenchResults } from './results.js';
 import type { ScenarioId } from './scenarios.js';
 import { SCENARIOS } from './scenarios.js';
@@ -54,6 +55,8 @@ export function renderMarkdown(results: BenchResults, jsonPath: string): string 
 
   lines.push('## Requests per second and p99 latency', '');
   for (const framework of frameworks) lines.push(...throughputTable(results, framework));
+
+  lines.push(...previousRunSection(results));
 
   lines.push(
     '## Redis commands per request',

@@ -96,4 +96,21 @@ export interface BenchResults {
   readonly lostUpdates: readonly LostUpdateRun[];
   readonly memory: readonly MemoryRun[];
   readonly heap: readonly HeapRun[];
+  /** The run this one is compared with (sess without its cache), when there was one. */
+  readonly previous?: PreviousRun | undefined;
+}
+
+/** What the report compares from an earlier run: its sess and bare throughput. */
+export interface PreviousRun {
+  /** Where it came from, e.g. "results.json as committed in 946bba6". */
+  readonly source: string;
+  readonly revision: string;
+  readonly startedAt: string;
+  readonly machine: Machine;
+  readonly throughput: ReadonlyArray<{
+    readonly stack: Stack;
+    readonly scenario: ScenarioId;
+    readonly requestsPerSecond: number;
+    readonly serverCpuPerRequest: number;
+  }>;
 }
