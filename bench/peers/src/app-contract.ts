@@ -1,3 +1,5 @@
+import type { PortCacheStats } from '@sess/core/port';
+
 /**
  * What every benchmarked app serves, whatever its framework and session library. The routes
  * are the same in every app so that the only difference between two runs is the stack.
@@ -59,6 +61,8 @@ export interface AppOptions {
 export interface RunningApp {
   readonly port: number;
   close(): Promise<void>;
+  /** A sess app's port figures: its read cache's, undefined when the cache is off. */
+  cacheStats?(): PortCacheStats | undefined;
 }
 
 /** What each module in `apps/` exports as `start`. */

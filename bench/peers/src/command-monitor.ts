@@ -6,7 +6,10 @@ export interface MonitoredCommands {
   readonly sent: Record<string, number>;
   /** Commands run inside scripts, by name. */
   readonly inScripts: Record<string, number>;
-  /** The cleaner's own traffic (lease, due-session scans): not caused by requests. */
+  /**
+   * Traffic no request caused: sess' cleaner (lease, due-session scans) and the read cache's
+   * tracking (its set-up and its check once a second), whichever server it came from.
+   */
   readonly background: number;
 }
 
@@ -22,6 +25,8 @@ export class CommandMonitor {
   #sent: Record<string, number> = {};
   #inScripts: Record<string, number> = {};
   #background = 0;
+  /** Addresses of the connections in Pub/Sub mode: the read caches' invalidation channels. */
+  #channels = new Set<string>();
   #markerSeen: (() => void) | undefined;
 
   private constructor(monitor: BenchClient, probe: BenchClient) {
@@ -38,8 +43,12 @@ export class CommandMonitor {
     return instance;
   }
 
-  /** Clears the counts; call once nothing is in flight. */
+  /**
+   * Clears the counts; call once nothing is in flight. Every server of a framework runs while
+   * one is counted, so the invalidation channels of all of them are looked up again here.
+   */
   async reset(): Promise<void> {
+    this.#channels = subscribedClients(String(await this.#probe.sendCommand(['CLIENT', 'LIST'])));
     await this.#drain();
     this.#sent = {};
     this.#inScripts = {};
@@ -76,7 +85,7 @@ export class CommandMonitor {
       this.#markerSeen = undefined;
       return;
     }
-    if (isBackground(command, line)) {
+    if (isBackground(command, line) || (client !== undefined && this.#channels.has(client))) {
       this.#background++;
       return;
     }
@@ -85,7 +94,23 @@ export class CommandMonitor {
   }
 }
 
-/** sess' cleaner: its lease key, and the due-session scans only it sends. */
+/**
+ * sess' cleaner: its lease key, and the due-session scans only it sends. The read cache's
+ * tracking: `CLIENT TRACKING` when it is set up and `CLIENT TRACKINGINFO` in each check, on
+ * the data connection (a request never sends `CLIENT`); the check's `PING` on the invalidation
+ * channel is told apart by its connection (`#channels`) from the `PING` that follows a write.
+ */
 function isBackground(command: string, line: string): boolean {
-  return command === 'ZRANGEBYSCORE' || line.includes('"sess:{cleaner}"');
+  return command === 'ZRANGEBYSCORE' || command === 'CLIENT' || line.includes('"sess:{cleaner}"');
+}
+
+/** The `addr` of every client `CLIENT LIST` shows in Pub/Sub mode (flag `P`). */
+function subscribedClients(list: string): Set<string> {
+  const addresses = new Set<string>();
+  for (const line of list.split('\n')) {
+    const addr = / addr=(\S+)/.exec(line)?.[1];
+    const flags = / flags=(\S+)/.exec(line)?.[1];
+    if (addr !== undefined && flags?.includes('P')) addresses.add(addr);
+  }
+  return addresses;
 }

@@ -1,3 +1,4 @@
+import { cacheDifference, describeCache, sumCache } from './cache-counts.js';
 import { CommandMonitor } from './command-monitor.js';
 import type { CpuPlan } from './cpu-pinning.js';
 import { createSessions } from './http-client.js';
@@ -6,10 +7,10 @@ import type { LoadGenerator } from './load-generator.js';
 import { CONCURRENT_WRITES, keptOfConcurrentWrites } from './lost-updates.js';
 import type { BenchOptions } from './options.js';
 import type { RedisCounters } from './redis-counters.js';
-import type { CommandCount, LostUpdateRun, ThroughputRun } from './results.js';
+import type { CacheCounts, CommandCount, LostUpdateRun, ThroughputRun } from './results.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
 import { ServerProcess } from './server-process.js';
-import { FLOOR, type Framework, KINDS, type Kind, stackName } from './stacks.js';
+import { FLOOR, type Framework, type Kind, kindsOf, stackName } from './stacks.js';
 
 export interface FrameworkResults {
   readonly throughput: ThroughputRun[];
@@ -27,18 +28,19 @@ interface Context {
 }
 
 /**
- * The three stacks of one framework, each in its own process against the same Redis. Each
- * scenario runs on bare, sess and the peer back to back, so their ratios come from the same
- * minute of the same machine.
+ * The stacks of one framework, each in its own process against the same Redis. Each scenario
+ * runs on bare, sess, sess with its read cache and the peer back to back, so their ratios come
+ * from the same minute of the same machine.
  */
 export async function benchFramework(
   framework: Framework,
   context: Context,
 ): Promise<FrameworkResults> {
   const { options, redisUrl, log, cpus } = context;
+  const kinds = kindsOf(framework);
   const servers = new Map<Kind, ServerProcess>();
   try {
-    for (const kind of [...KINDS, FLOOR] as const) {
+    for (const kind of [...kinds, FLOOR] as const) {
       servers.set(
         kind,
         await ServerProcess.start({ framework, kind }, redisUrl, {
@@ -48,14 +50,23 @@ export async function benchFramework(
       );
     }
     const server = (kind: Kind): ServerProcess => servers.get(kind) as ServerProcess;
-    // One session per connection. Bare sends sess' cookies, so its requests are as large.
+    // One session per connection. Bare sends sess' cookies, so its requests are as large. The
+    // cached stack reads sessions of its own, created through it: a session's requests all
+    // reach the one instance that holds it (the case the cache is for), and sess' touches of
+    // its sessions do not invalidate what the cached stack holds.
     const sessCookies = await createSessions(server('sess').url, options.connections);
-    const cookies: Record<Kind, string[]> = {
-      bare: sessCookies,
-      floor: sessCookies,
-      sess: sessCookies,
-      peer: await createSessions(server('peer').url, options.connections),
-    };
+    const cookies = new Map<Kind, string[]>([
+      ['bare', sessCookies],
+      [FLOOR, sessCookies],
+      ['sess', sessCookies],
+      ['peer', await createSessions(server('peer').url, options.connections)],
+    ]);
+    if (servers.has('sess-cache')) {
+      cookies.set(
+        'sess-cache',
+        await createSessions(server('sess-cache').url, options.connections),
+      );
+    }
 
     const throughput: ThroughputRun[] = [];
     for (const scenario of SCENARIOS) {
@@ -67,6 +78,7 @@ export async function benchFramework(
             `${run.rounds.map((round) => round.requestsPerSecond.toFixed(0).padStart(6)).join(' ')} req/s  ` +
             `p99 ${run.load.latencyP99} ms  ${run.serverCpuPerRequest.toFixed(0)} µs CPU/req  ` +
             `${run.executedPerRequest.toFixed(2)} cmds/req` +
+            (run.cache === undefined ? '' : `  cache: ${describeCache(run.cache)}`) +
             (failures(run) > 0 ? `  (${failures(run)} failed)` : ''),
         );
       }
@@ -76,9 +88,9 @@ export async function benchFramework(
     const monitor = await CommandMonitor.start(redisUrl);
     try {
       for (const scenario of SCENARIOS) {
-        for (const kind of KINDS) {
+        for (const kind of kinds) {
           commands.push(
-            await countCommands(server(kind), scenario, cookies[kind], monitor, context),
+            await countCommands(server(kind), scenario, cookies.get(kind) ?? [], monitor, context),
           );
         }
       }
@@ -87,7 +99,7 @@ export async function benchFramework(
     }
 
     const lostUpdates: LostUpdateRun[] = [];
-    for (const kind of ['sess', 'peer'] as const) {
+    for (const kind of kinds.filter((k) => k !== 'bare')) {
       const kept: number[] = [];
       for (let trial = 0; trial < options.lostUpdateTrials; trial++) {
         kept.push(await keptOfConcurrentWrites(server(kind)));
@@ -104,20 +116,20 @@ export async function benchFramework(
 }
 
 /**
- * `rounds` runs of each stack, interleaved (bare, sess, peer, then sess, peer, bare...) so a
- * slow minute of the machine hits all three; each stack warms up before its first run. The
- * read scenario runs the floor stack too.
+ * `rounds` runs of each stack, interleaved (bare, sess, sess-cache, peer, then sess,
+ * sess-cache, peer, bare...) so a slow minute of the machine hits all of them; each stack warms
+ * up before its first run. The read scenario runs the floor stack too.
  */
 async function measureScenario(
   servers: ReadonlyMap<Kind, ServerProcess>,
   scenario: Scenario,
-  cookies: Record<Kind, string[]>,
+  cookies: ReadonlyMap<Kind, string[]>,
   { options, counters, load }: Context,
 ): Promise<ThroughputRun[]> {
-  const kinds: readonly Kind[] = scenario.id === 'read' ? [...KINDS, FLOOR] : KINDS;
-  const rounds = new Map<Kind, Array<{ load: LoadResult; executed: number; cpu: number }>>(
-    kinds.map((kind) => [kind, []]),
+  const kinds: readonly Kind[] = [...servers.keys()].filter(
+    (kind) => kind !== FLOOR || scenario.id === 'read',
   );
+  const rounds = new Map<Kind, Round[]>(kinds.map((kind) => [kind, []]));
   for (let round = 0; round < options.rounds; round++) {
     for (let i = 0; i < kinds.length; i++) {
       const kind = kinds[(i + round) % kinds.length] as Kind;
@@ -126,20 +138,23 @@ async function measureScenario(
         url: server.url,
         connections: options.connections,
         requests: scenario.requests,
-        cookies: scenario.withSession ? cookies[kind] : [],
+        cookies: scenario.withSession ? (cookies.get(kind) ?? []) : [],
       };
       if (round === 0 && options.warmup > 0) await load.run({ ...job, duration: options.warmup });
+      const cacheBefore = await server.cacheStats();
       const cpuBefore = await server.cpuMicros();
       const before = await counters.commandsProcessed();
       const result = await load.run({ ...job, duration: options.duration });
       const after = await counters.commandsProcessed();
       const cpuAfter = await server.cpuMicros();
+      const cacheAfter = await server.cacheStats();
       const perRequest = (value: number) => (result.requests > 0 ? value / result.requests : 0);
       // `after` includes the INFO that read `before`.
       rounds.get(kind)?.push({
         load: result,
         executed: perRequest(after - before - 1),
         cpu: perRequest(cpuAfter - cpuBefore),
+        cache: cacheDifference(cacheBefore, cacheAfter),
       });
     }
   }
@@ -157,8 +172,16 @@ async function measureScenario(
       rounds: measured.map((entry) => entry.load),
       serverCpuPerRequest: medianOf(measured.map((entry) => entry.cpu)),
       executedPerRequest: medianOf(measured.map((entry) => entry.executed)),
+      cache: sumCache(measured.map((entry) => entry.cache)),
     };
   });
+}
+
+interface Round {
+  readonly load: LoadResult;
+  readonly executed: number;
+  readonly cpu: number;
+  readonly cache: CacheCounts | undefined;
 }
 
 function medianOf(values: readonly number[]): number {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startRedis } from '@sess/testkit';
+import { cacheDifference, describeCache } from './cache-counts.js';
 import { Callgrind } from './callgrind.js';
 import { createSessions } from './http-client.js';
 import { LoadGenerator } from './load-generator.js';
@@ -11,7 +12,7 @@ import { describeMachine, sourceRevision } from './machine.js';
 import { frameworkList, positive, rerunCommand } from './options.js';
 import { PACKAGE_DIR } from './package-dir.js';
 import { RedisCounters } from './redis-counters.js';
-import { times } from './report.js';
+import type { CacheCounts } from './results.js';
 import { SCENARIO_IDS, SCENARIOS, type Scenario } from './scenarios.js';
 import { ServerProcess } from './server-process.js';
 import {
@@ -20,10 +21,11 @@ import {
   type Framework,
   frameworkName,
   type Kind,
+  kindsOf,
   peerName,
   stackName,
 } from './stacks.js';
-import { ratio } from './targets.js';
+import { ratio, times } from './targets.js';
 
 /**
  * Instructions per request of one scenario (a read unless told), counted by callgrind in each
@@ -44,13 +46,20 @@ const USAGE = `npm run instructions -w @sess/bench-peers [-- options]   (needs v
                        results/instructions-<scenario>.md otherwise)`;
 /**
  * sess first: its sessions' cookies serve bare and the floor too, as in the main bench. The
- * floor (one HGETALL) is a read's, so other scenarios leave it out.
+ * floor (one HGETALL) and sess with its read cache are a read's, so other scenarios leave them
+ * out; the cached stack reads sessions created through it, as in the main bench.
  */
-const MEASURED = ['sess', 'bare', FLOOR, 'peer'] as const satisfies readonly Kind[];
+const MEASURED = ['sess', 'sess-cache', 'bare', FLOOR, 'peer'] as const satisfies readonly Kind[];
 /** node under valgrind starts in seconds, not milliseconds. */
 const START_TIMEOUT_MS = 180_000;
 
 type Counts = Record<(typeof MEASURED)[number], number>;
+
+/** What one framework's stacks counted, and what the cached stack's cache did meanwhile. */
+interface FrameworkCounts {
+  readonly counts: Partial<Counts>;
+  cache?: CacheCounts;
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -77,7 +86,8 @@ async function main(): Promise<void> {
   const out =
     values.out ??
     `${PACKAGE_DIR}/results/${scenario.id === 'read' ? 'instructions' : `instructions-${scenario.id}`}.md`;
-  const kinds = MEASURED.filter((kind) => kind !== FLOOR || scenario.id === 'read');
+  const readOnly: readonly Kind[] = [FLOOR, 'sess-cache'];
+  const kinds = MEASURED.filter((kind) => scenario.id === 'read' || !readOnly.includes(kind));
   const frameworks = frameworkList('frameworks', values.frameworks);
   const warmup = positive('warmup', values.warmup);
   const requests = positive('requests', values.requests);
@@ -89,7 +99,7 @@ async function main(): Promise<void> {
   const callgrind = new Callgrind(dumps);
   const redis = await startRedis({ env: false });
   const load = LoadGenerator.start();
-  const counts = new Map<Framework, Partial<Counts>>();
+  const counts = new Map<Framework, FrameworkCounts>();
   let redisServer = 'unknown';
   try {
     const counters = await RedisCounters.connect(redis.url);
@@ -99,9 +109,9 @@ async function main(): Promise<void> {
       await counters.close();
     }
     for (const framework of frameworks) {
-      const measured: Partial<Counts> = {};
+      const measured: FrameworkCounts = { counts: {} };
       let sessCookies: string[] | undefined;
-      for (const kind of kinds) {
+      for (const kind of kinds.filter((k) => kindsOf(framework).includes(k) || k === FLOOR)) {
         const server = await ServerProcess.start({ framework, kind }, redis.url, {
           wrapper: callgrind.wrapper(),
           startTimeout: START_TIMEOUT_MS,
@@ -109,22 +119,25 @@ async function main(): Promise<void> {
         try {
           let cookies: string[] = [];
           if (scenario.withSession) {
+            const shared = kind !== 'peer' && kind !== 'sess-cache';
             cookies =
-              kind === 'peer'
-                ? await createSessions(server.url, connections)
-                : (sessCookies ?? (await createSessions(server.url, connections)));
-            if (kind !== 'peer') sessCookies = cookies;
+              (shared ? sessCookies : undefined) ?? (await createSessions(server.url, connections));
+            if (shared) sessCookies = cookies;
           }
           const send = (amount: number) =>
             sendRequests(load, server.url, scenario, cookies, amount, connections);
           await send(warmup);
           let answered = requests;
+          const cacheBefore = await server.cacheStats();
           const instructions = await callgrind.measure(server.pid as number, async () => {
             answered = await send(requests);
           });
-          measured[kind] = instructions / answered;
+          const cache = cacheDifference(cacheBefore, await server.cacheStats());
+          if (cache !== undefined) measured.cache = cache;
+          measured.counts[kind] = instructions / answered;
           log(
-            `${stackName({ framework, kind }).padEnd(64)} ${Math.round(instructions / answered)} instructions per request (${scenario.id})`,
+            `${stackName({ framework, kind }).padEnd(64)} ${Math.round(instructions / answered)} instructions per request (${scenario.id})` +
+              (cache === undefined ? '' : `; cache: ${describeCache(cache)}`),
           );
         } finally {
           await server.stop();
@@ -193,18 +206,48 @@ interface Context {
 
 /** A column "X ÷ Y" is Y's count over X's: fewer instructions, more requests per second. */
 function renderInstructions(
-  counts: ReadonlyMap<Framework, Partial<Counts>>,
+  counts: ReadonlyMap<Framework, FrameworkCounts>,
   scenario: Scenario,
   context: Context,
 ): string {
   const k = (n: number | undefined) => (n === undefined ? '–' : `${(n / 1000).toFixed(1)}k`);
   const withFloor = scenario.id === 'read';
-  const rows = [...counts].map(([framework, c]) =>
-    withFloor
-      ? `| ${frameworkName(framework)} | ${k(c.bare)} | ${k(c.floor)} | ${k(c.sess)} | ${k(c.peer)} | ` +
-        `${times(ratio(c.bare, c.floor))} | ${times(ratio(c.bare, c.sess))} | ${times(ratio(c.floor, c.sess))} | ${times(ratio(c.peer, c.sess))} |`
-      : `| ${frameworkName(framework)} | ${k(c.bare)} | ${k(c.sess)} | ${k(c.peer)} | ` +
-        `${times(ratio(c.bare, c.sess))} | ${times(ratio(c.peer, c.sess))} |`,
+  const withCache = [...counts.values()].some(({ counts: c }) => c['sess-cache'] !== undefined);
+  const columns: Array<[string, (c: Partial<Counts>) => string]> = withFloor
+    ? [
+        ['no sessions', (c) => k(c.bare)],
+        ['floor', (c) => k(c.floor)],
+        ['sess', (c) => k(c.sess)],
+        ...(withCache
+          ? ([['sess + cache', (c) => k(c['sess-cache'])]] as Array<
+              [string, (c: Partial<Counts>) => string]
+            >)
+          : []),
+        ['peer', (c) => k(c.peer)],
+        ['floor ÷ no sessions', (c) => times(ratio(c.bare, c.floor))],
+        ['sess ÷ no sessions', (c) => times(ratio(c.bare, c.sess))],
+        ...(withCache
+          ? ([
+              ['sess + cache ÷ no sessions', (c) => times(ratio(c.bare, c['sess-cache']))],
+              ['sess + cache ÷ sess', (c) => times(ratio(c.sess, c['sess-cache']))],
+            ] as Array<[string, (c: Partial<Counts>) => string]>)
+          : []),
+        ['sess ÷ floor', (c) => times(ratio(c.floor, c.sess))],
+        ['sess ÷ peer', (c) => times(ratio(c.peer, c.sess))],
+      ]
+    : [
+        ['no sessions', (c) => k(c.bare)],
+        ['sess', (c) => k(c.sess)],
+        ['peer', (c) => k(c.peer)],
+        ['sess ÷ no sessions', (c) => times(ratio(c.bare, c.sess))],
+        ['sess ÷ peer', (c) => times(ratio(c.peer, c.sess))],
+      ];
+  const rows = [...counts].map(
+    ([framework, { counts: c }]) =>
+      `| ${frameworkName(framework)} | ${columns.map(([, cell]) => cell(c)).join(' | ')} |`,
+  );
+  const cacheLines = [...counts].flatMap(([framework, { cache }]) =>
+    cache === undefined ? [] : [`- ${frameworkName(framework)}: ${describeCache(cache)}`],
   );
   return [
     `# Instructions per request: ${scenario.title}`,
@@ -212,11 +255,17 @@ function renderInstructions(
     `Produced by \`${context.command}\` on ${context.date} at ${context.revision}. ${context.machine}.`,
     '',
     `Each server runs alone under valgrind's callgrind, which counts the instructions its process executes in user space (the JIT's and the garbage collector's threads included) while autocannon sends it ${context.setup}. A ratio is what the count would make of throughput (fewer instructions, more requests per second). It does not move with what else the machine runs, but it leaves out the kernel's work for the sockets (a system call per response, whatever the stack) and cache misses, and it cannot see that a server waiting on Redis handles more requests per turn of its event loop. So it is a second opinion next to the throughput of [../../RESULTS.md](../../RESULTS.md), not a replacement.${withFloor ? ' The floor is the framework with one `HGETALL` through node-redis per request and nothing else: no cookie, no signature, no session object.' : ''}`,
+    ...(withCache
+      ? [
+          '',
+          "sess + cache is sess with its port's local cache of session reads on at its defaults (`cache: true`), reading sessions created through it, so that every read after the first finds its session held until a touch changes it. What its cache did over the counted reads (`port.cacheStats()`; a loss of tracking would show as misses):",
+          '',
+          ...cacheLines,
+        ]
+      : []),
     '',
-    withFloor
-      ? '| Framework | no sessions | floor | sess | peer | floor ÷ no sessions | sess ÷ no sessions | sess ÷ floor | sess ÷ peer |'
-      : '| Framework | no sessions | sess | peer | sess ÷ no sessions | sess ÷ peer |',
-    withFloor ? '|---|---:|---:|---:|---:|---:|---:|---:|---:|' : '|---|---:|---:|---:|---:|---:|',
+    `| Framework | ${columns.map(([name]) => name).join(' | ')} |`,
+    `|---|${columns.map(() => '---:').join('|')}|`,
     ...rows,
     '',
     `Peers: ${[...counts.keys()].map((framework) => `${frameworkName(framework)}: ${peerName(framework)}`).join('; ')}.`,

@@ -1,14 +1,19 @@
+import type { PortCacheStats } from '@sess/core/port';
+
 /** What a server process tells the bench. */
 export type ServerReport =
   | { readonly type: 'listening'; readonly port: number }
   | { readonly type: 'heap'; readonly heapUsed: number; readonly rss: number }
   | { readonly type: 'cpu'; readonly micros: number }
+  /** `stats`: null when the app has no read cache. */
+  | { readonly type: 'cache'; readonly stats: PortCacheStats | null }
   | { readonly type: 'failed'; readonly message: string };
 
 /** What the bench asks a server process. */
 export type ServerCommand =
   | { readonly type: 'heap' }
   | { readonly type: 'cpu' }
+  | { readonly type: 'cache' }
   | { readonly type: 'close' };
 
 /** One request of a load run; `cookie`: sent with the connection's session cookie. */

@@ -10,6 +10,7 @@ import { describeMachine, installedVersions, sourceRevision } from './machine.js
 import { MEMORY_STACKS, measureMemory } from './memory-bench.js';
 import { parseOptions, rerunCommand } from './options.js';
 import { PACKAGE_DIR } from './package-dir.js';
+import { readPreviousRun } from './previous-run.js';
 import { RedisCounters } from './redis-counters.js';
 import { renderMarkdown } from './report.js';
 import type {
@@ -27,6 +28,12 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   // Read before the run: what the servers were built from.
   const revision = sourceRevision(PACKAGE_DIR);
+  const previous = await readPreviousRun(options.jsonPath, options.previousPath);
+  log(
+    previous === undefined
+      ? 'no previous results to compare with'
+      : `comparing sess with ${previous.source} (${previous.revision}, ${previous.startedAt})`,
+  );
   const cpus = options.pin ? planCpus() : undefined;
   if (cpus !== undefined) pinProcess(process.pid, cpus.others);
   const redis = await startRedis({ env: false });
@@ -98,6 +105,7 @@ async function main(): Promise<void> {
     lostUpdates,
     memory,
     heap,
+    previous,
   };
   await mkdir(dirname(options.jsonPath), { recursive: true });
   await writeFile(options.jsonPath, `${JSON.stringify(results, null, 2)}\n`);

@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KeyLayout } from '@sess/core/internal';
 import { startRedis } from '@sess/testkit';
 import { ROUTES } from './app-contract.js';
 import { type CpuPlan, pinProcess } from './cpu-pinning.js';
@@ -8,6 +7,7 @@ import type { LoadGenerator } from './load-generator.js';
 import { RedisCounters } from './redis-counters.js';
 import type { MemoryRun } from './results.js';
 import { ServerProcess } from './server-process.js';
+import { SESS_KEYS } from './sess-keys.js';
 import type { Stack } from './stacks.js';
 
 /** A store whose memory is measured; `env` reaches its server process (see `apps/express-sess.ts`). */
@@ -103,9 +103,6 @@ export async function measureMemory(
     await redis.stop();
   }
 }
-
-/** Where the sess app (store defaults: prefix `sess`, 16 buckets) keeps its keys. */
-const SESS_KEYS = new KeyLayout('sess', 16);
 
 /** Sessions in Redis: sess' expiry index counts them; each peer keeps one key per session. */
 async function sessionCount(counters: RedisCounters, kind: Stack['kind']): Promise<number> {

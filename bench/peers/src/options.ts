@@ -26,6 +26,8 @@ export interface BenchOptions {
   readonly markdownPath: string;
   readonly jsonPath: string;
   readonly svgPath: string;
+  /** A results JSON to compare sess (cache off) with; default: `jsonPath` as committed at HEAD. */
+  readonly previousPath: string | undefined;
   /** The flags as given, for the reproduce line. */
   readonly argv: readonly string[];
 }
@@ -36,7 +38,8 @@ export const USAGE = `npm run bench -w @sess/bench-peers [-- options]
   --warmup <s>             unmeasured seconds before a stack's first run of a scenario (2)
   --connections <n>        concurrent connections of the load generator (50)
   --frameworks <list>      express,fastify,koa,passport (passport: Express with Passport on
-                           sess and on express-session + connect-redis)
+                           sess and on express-session + connect-redis; the others run sess
+                           with and without its read cache)
   --command-requests <n>   requests per stack and scenario counted with MONITOR (2000)
   --lost-update-trials <n> rounds of 50 concurrent attribute writes per stack (5)
   --memory-sessions <n>    sessions created for the memory figure, 0 to skip (100000)
@@ -47,7 +50,9 @@ export const USAGE = `npm run bench -w @sess/bench-peers [-- options]
   --cpu-prof <dir>         write V8 CPU profiles of every server into <dir>
   --out <file>             the Markdown report (../RESULTS.md)
   --json <file>            the JSON results (results/results.json)
-  --svg <file>             the throughput chart (results/throughput.svg)`;
+  --svg <file>             the throughput chart (results/throughput.svg)
+  --previous <file>        the run to compare sess without its cache with (the results JSON
+                           as committed at HEAD, read before this run overwrites it)`;
 
 export function parseOptions(argv: readonly string[], packageDir: string): BenchOptions {
   const { values } = parseArgs({
@@ -69,6 +74,7 @@ export function parseOptions(argv: readonly string[], packageDir: string): Bench
       out: { type: 'string', default: `${packageDir}/../RESULTS.md` },
       json: { type: 'string', default: `${packageDir}/results/results.json` },
       svg: { type: 'string', default: `${packageDir}/results/throughput.svg` },
+      previous: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -92,6 +98,7 @@ export function parseOptions(argv: readonly string[], packageDir: string): Bench
     markdownPath: values.out,
     jsonPath: values.json,
     svgPath: values.svg,
+    previousPath: values.previous,
     argv,
   };
 }

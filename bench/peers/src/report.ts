@@ -1,6 +1,19 @@
+import { describeCache } from './cache-counts.js';
+import { previousRunSection } from './previous-run-table.js';
 import type { BenchResults } from './results.js';
+import type { ScenarioId } from './scenarios.js';
 import { SCENARIOS } from './scenarios.js';
-import { type Framework, frameworkName, KINDS, peerName, stackName } from './stacks.js';
+import { SESS_KEYS } from './sess-keys.js';
+import {
+  FLOOR,
+  type Framework,
+  frameworkName,
+  type Kind,
+  kindLabel,
+  kindsOf,
+  peerName,
+  stackName,
+} from './stacks.js';
 import {
   checkTargets,
   cpuRatio,
@@ -9,6 +22,8 @@ import {
   mib,
   ratio,
   requestsPerSecond,
+  throughputRun,
+  times,
 } from './targets.js';
 
 const MET = { true: 'yes', false: '**no**', undefined: 'not run' } as const;
@@ -23,9 +38,9 @@ export function renderMarkdown(results: BenchResults, jsonPath: string): string 
     '',
     `Produced by \`${results.command}\` (run from the repository root) on ${results.startedAt.slice(0, 10)}, in ${minutes.toFixed(0)} minutes. All figures below come from that one run; the raw numbers are in [\`${jsonPath}\`](${jsonPath}).`,
     '',
-    'Each framework serves the same tiny app three ways: without sessions, with sess, and with the session library its users reach for today. Every server runs in its own Node.js process against one throwaway `redis-server`; load comes from autocannon in another process. ' +
+    `Each framework serves the same tiny app ${frameworks.some((framework) => kindsOf(framework).includes('sess-cache')) ? "four ways: without sessions, with sess, with sess and its port's local cache of session reads (`sess + cache`: Express, Fastify and Koa), and" : 'three ways: without sessions, with sess, and'} with the session library its users reach for today. Every server runs in its own Node.js process against one throwaway \`redis-server\`; load comes from autocannon in another process. ` +
       `${results.settings.cpus === undefined ? 'All processes share the CPUs.' : `Each server has CPU ${results.settings.cpus.server} to itself (\`taskset\`); autocannon, redis-server and the bench share CPU ${results.settings.cpus.others}, so a server's figure is what one core serves, as on an app instance in production, and the load generator does not take CPU from the server it measures.`} ` +
-      `Each scenario runs ${results.settings.rounds} rounds of ${results.settings.duration} s with ${results.settings.connections} connections on each stack, interleaved (bare, sess, peer, then sess, peer, bare, ...) after ${results.settings.warmup} s of warm-up; the round with the median requests per second is shown, with the range of all rounds in brackets. ` +
+      `Each scenario runs ${results.settings.rounds} rounds of ${results.settings.duration} s with ${results.settings.connections} connections on each stack, interleaved (bare, sess, sess + cache, peer, then sess, sess + cache, peer, bare, ...) after ${results.settings.warmup} s of warm-up; the round with the median requests per second is shown, with the range of all rounds in brackets. ` +
       'Server CPU per request (user + system time of the server process over the responses it sent, median of the rounds) is shown too: it depends less than throughput on what else runs on the machine, but not only on the code: a server that waits on Redis serves more requests per turn of its event loop, each for less CPU, which is how a stack with a Redis call can cost less per request than the same framework without one (see the floors below).',
     '',
     '## Targets',
@@ -39,96 +54,40 @@ export function renderMarkdown(results: BenchResults, jsonPath: string): string 
   );
 
   lines.push('## Requests per second and p99 latency', '');
-  for (const framework of frameworks) {
-    lines.push(
-      `### ${frameworkName(framework)} (peer: ${peerName(framework)})`,
-      '',
-      '| Scenario | no sessions | sess | peer | sess ÷ no sessions | sess ÷ peer | server CPU µs per request: none / sess / peer | sess ÷ peer by CPU |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|',
-    );
-    for (const scenario of SCENARIOS) {
-      const cells = KINDS.map((kind) => {
-        const run = results.throughput.find(
-          (entry) =>
-            entry.stack.framework === framework &&
-            entry.stack.kind === kind &&
-            entry.scenario === scenario.id,
-        );
-        if (run === undefined) return 'not run';
-        const failures = run.rounds.reduce((sum, round) => sum + round.non2xx + round.errors, 0);
-        const each = run.rounds.map((round) => round.requestsPerSecond);
-        const spread =
-          each.length > 1
-            ? ` (${Math.min(...each).toFixed(0)}–${Math.max(...each).toFixed(0)})`
-            : '';
-        return `${run.load.requestsPerSecond.toFixed(0)} req/s${spread}, p99 ${run.load.latencyP99} ms${failures > 0 ? `, ${failures} failed` : ''}`;
-      });
-      const sess = requestsPerSecond(results, framework, 'sess', scenario.id);
-      const cpu = KINDS.map((kind) => {
-        const run = results.throughput.find(
-          (entry) =>
-            entry.stack.framework === framework &&
-            entry.stack.kind === kind &&
-            entry.scenario === scenario.id,
-        );
-        return run === undefined ? '–' : run.serverCpuPerRequest.toFixed(0);
-      });
-      lines.push(
-        `| ${scenario.title} | ${cells.join(' | ')} | ${times(ratio(sess, requestsPerSecond(results, framework, 'bare', scenario.id)))} | ${times(ratio(sess, requestsPerSecond(results, framework, 'peer', scenario.id)))} | ${cpu.join(' / ')} | ${times(cpuRatio(results, framework, 'sess', 'peer', scenario.id))} |`,
-      );
-    }
-    const floor = results.throughput.find(
-      (entry) =>
-        entry.stack.framework === framework &&
-        entry.stack.kind === 'floor' &&
-        entry.scenario === 'read',
-    );
-    if (floor !== undefined) {
-      const floorRate = floor.load.requestsPerSecond;
-      lines.push(
-        '',
-        `The floor of a read, in the same rounds: ${frameworkName(framework)} with one \`HGETALL\` through node-redis per request and nothing else (no cookie, no signature, no session object): ` +
-          `${floorRate.toFixed(0)} req/s, p99 ${floor.load.latencyP99} ms, ${floor.serverCpuPerRequest.toFixed(0)} µs CPU per request; ` +
-          `${times(ratio(floorRate, requestsPerSecond(results, framework, 'bare', 'read')))} no sessions. sess reads at ${times(ratio(requestsPerSecond(results, framework, 'sess', 'read'), floorRate))} the floor.`,
-      );
-    }
-    lines.push('');
-  }
+  for (const framework of frameworks) lines.push(...throughputTable(results, framework));
+
+  lines.push(...previousRunSection(results));
 
   lines.push(
     '## Redis commands per request',
     '',
     '"Sent" is what the request path sends to Redis, a script call counting as one command: counted with `MONITOR` over ' +
-      `${results.settings.commandRequests} requests per stack and scenario (sess' background cleaner, which runs whatever the traffic, left out). ` +
+      `${results.settings.commandRequests} requests per stack and scenario (what no request causes left out, whichever server sent it, as every server of a framework runs while one is counted: sess' background cleaner, and the read cache's tracking, set up once and checked once a second with a \`CLIENT TRACKINGINFO\` and a \`PING\` on its invalidation connection; the \`PING\` that follows each write with the cache on is counted). ` +
       '"Executed" is the growth of Redis\' own `total_commands_processed` per response during the throughput run: it also counts every command a script runs inside Redis, and the cleaner.',
     '',
-    '| Framework | Scenario | sess: sent | sess: what | sess: executed | peer: sent | peer: what | peer: executed |',
-    '|---|---|---:|---|---:|---:|---|---:|',
+    '| Framework | Scenario | Stack | sent | what | executed |',
+    '|---|---|---|---:|---|---:|',
   );
   for (const framework of frameworks) {
     for (const scenario of SCENARIOS) {
-      const cells = (['sess', 'peer'] as const).map((kind) => {
+      for (const kind of kindsOf(framework).filter((k) => k !== 'bare')) {
         const count = results.commands.find(
           (entry) =>
             entry.stack.framework === framework &&
             entry.stack.kind === kind &&
             entry.scenario === scenario.id,
         );
-        const run = results.throughput.find(
-          (entry) =>
-            entry.stack.framework === framework &&
-            entry.stack.kind === kind &&
-            entry.scenario === scenario.id,
-        );
+        const run = throughputRun(results, framework, kind, scenario.id);
         const mix = count
           ? Object.entries(count.sentMix)
               .sort(([, a], [, b]) => b - a)
               .map(([name, perRequest]) => `${name} ${perRequest.toFixed(2)}`)
               .join(', ') || '–'
           : 'not run';
-        return `${count ? count.sentPerRequest.toFixed(3) : '–'} | ${mix} | ${run ? run.executedPerRequest.toFixed(2) : '–'}`;
-      });
-      lines.push(`| ${frameworkName(framework)} | ${scenario.id} | ${cells.join(' | ')} |`);
+        lines.push(
+          `| ${frameworkName(framework)} | ${scenario.id} | ${kindLabel(kind)} | ${count ? count.sentPerRequest.toFixed(3) : '–'} | ${mix} | ${run ? run.executedPerRequest.toFixed(2) : '–'} |`,
+        );
+      }
     }
   }
   lines.push('');
@@ -167,6 +126,13 @@ export function renderMarkdown(results: BenchResults, jsonPath: string): string 
       ),
       '',
     );
+    const index = indexShare(results);
+    if (index !== undefined) {
+      lines.push(
+        `The index layout's share: sess' expiry index (${SESS_KEYS.bucketCount} sorted sets, \`${SESS_KEYS.buckets[0]}\` to \`${SESS_KEYS.buckets[SESS_KEYS.bucketCount - 1]}\`, each session's id and deadline in one of them, which let the cleaner find expired sessions and count them without \`SCAN\`) takes **${index.bytes.toFixed(0)} bytes per session**, ${(100 * index.share).toFixed(0)}% of sess' ${index.of.toFixed(0)}.`,
+        '',
+      );
+    }
   }
 
   if (results.heap.length > 0) {
@@ -224,9 +190,100 @@ export function renderMarkdown(results: BenchResults, jsonPath: string): string 
   return lines.join('\n');
 }
 
-/** A ratio as the reports print it (`–` when there is none). */
-export function times(value: number | undefined): string {
-  return value === undefined ? '–' : `${value.toFixed(2)}×`;
+/** One framework's throughput table, its floor and what its read cache did. */
+function throughputTable(results: BenchResults, framework: Framework): string[] {
+  const kinds = kindsOf(framework);
+  const cached = kinds.includes('sess-cache');
+  const header = [
+    'Scenario',
+    ...kinds.map(kindLabel),
+    'sess ÷ no sessions',
+    ...(cached ? ['sess + cache ÷ no sessions'] : []),
+    'sess ÷ peer',
+    ...(cached ? ['sess + cache ÷ peer'] : []),
+    `server CPU µs per request: ${kinds.map(kindLabel).join(' / ')}`,
+    'sess ÷ peer by CPU',
+    ...(cached ? ['sess + cache ÷ peer by CPU'] : []),
+  ];
+  const lines = [
+    `### ${frameworkName(framework)} (peer: ${peerName(framework)})`,
+    '',
+    `| ${header.join(' | ')} |`,
+    `|---|${header
+      .slice(1)
+      .map(() => '---:')
+      .join('|')}|`,
+  ];
+  const rate = (kind: Kind, scenario: ScenarioId) =>
+    requestsPerSecond(results, framework, kind, scenario);
+  for (const scenario of SCENARIOS) {
+    const cells = kinds.map((kind) => {
+      const run = throughputRun(results, framework, kind, scenario.id);
+      if (run === undefined) return 'not run';
+      const failures = run.rounds.reduce((sum, round) => sum + round.non2xx + round.errors, 0);
+      const each = run.rounds.map((round) => round.requestsPerSecond);
+      const spread =
+        each.length > 1 ? ` (${Math.min(...each).toFixed(0)}–${Math.max(...each).toFixed(0)})` : '';
+      return `${run.load.requestsPerSecond.toFixed(0)} req/s${spread}, p99 ${run.load.latencyP99} ms${failures > 0 ? `, ${failures} failed` : ''}`;
+    });
+    const cpu = kinds.map((kind) => {
+      const run = throughputRun(results, framework, kind, scenario.id);
+      return run === undefined ? '–' : run.serverCpuPerRequest.toFixed(0);
+    });
+    const versus = (kind: Kind, other: Kind) =>
+      times(ratio(rate(kind, scenario.id), rate(other, scenario.id)));
+    const row = [
+      scenario.title,
+      ...cells,
+      versus('sess', 'bare'),
+      ...(cached ? [versus('sess-cache', 'bare')] : []),
+      versus('sess', 'peer'),
+      ...(cached ? [versus('sess-cache', 'peer')] : []),
+      cpu.join(' / '),
+      times(cpuRatio(results, framework, 'sess', 'peer', scenario.id)),
+      ...(cached ? [times(cpuRatio(results, framework, 'sess-cache', 'peer', scenario.id))] : []),
+    ];
+    lines.push(`| ${row.join(' | ')} |`);
+  }
+  const floor = throughputRun(results, framework, FLOOR, 'read');
+  if (floor !== undefined) {
+    const floorRate = floor.load.requestsPerSecond;
+    lines.push(
+      '',
+      `The floor of a read, in the same rounds: ${frameworkName(framework)} with one \`HGETALL\` through node-redis per request and nothing else (no cookie, no signature, no session object): ` +
+        `${floorRate.toFixed(0)} req/s, p99 ${floor.load.latencyP99} ms, ${floor.serverCpuPerRequest.toFixed(0)} µs CPU per request; ` +
+        `${times(ratio(floorRate, rate('bare', 'read')))} no sessions. sess reads at ${times(ratio(rate('sess', 'read'), floorRate))} the floor` +
+        (cached
+          ? `; with its read cache, which answers most reads without the round trip the floor makes, at ${times(ratio(rate('sess-cache', 'read'), floorRate))}.`
+          : '.'),
+    );
+  }
+  const cacheLines = SCENARIOS.flatMap((scenario) => {
+    const cache = throughputRun(results, framework, 'sess-cache', scenario.id)?.cache;
+    return cache === undefined || cache.hits + cache.misses === 0
+      ? []
+      : [`- ${scenario.title}: ${describeCache(cache)}`];
+  });
+  if (cacheLines.length > 0) {
+    lines.push(
+      '',
+      "What sess' read cache did over the measured rounds (`port.cacheStats()`; a read that shares the reply of the same read already on its way counts as a hit). Each connection reads a session created through the cached stack, so each session's requests reach the one instance that holds it:",
+      '',
+      ...cacheLines,
+    );
+  }
+  lines.push('');
+  return lines;
+}
+
+/** sess' expiry index per session, at the store's defaults, and its share of sess' bytes. */
+function indexShare(
+  results: BenchResults,
+): { bytes: number; of: number; share: number } | undefined {
+  const sess = results.memory.find((run) => run.stack.kind === 'sess' && !run.options);
+  const bytes = sess?.parts['expiry index'];
+  if (sess === undefined || bytes === undefined || sess.bytesPerSession <= 0) return undefined;
+  return { bytes, of: sess.bytesPerSession, share: bytes / sess.bytesPerSession };
 }
 
 function configurationNotes(frameworks: readonly Framework[]): string[] {
@@ -234,6 +291,11 @@ function configurationNotes(frameworks: readonly Framework[]): string[] {
     '- Every app: `NODE_ENV=production`, the same routes and JSON bodies, cookies `HttpOnly`, `SameSite=Lax`, `Path=/`, `Secure` only on HTTPS (the bench speaks HTTP), signed with a secret.',
     "- **sess**: `createSessionStore({ port })` on `createNodeRedisPort({ url })` with every default (touchInterval 60 s, idle timeout 30 min, the cleaner on, the event stream on), `secrets: [secret]`, as the adapters' READMEs show it. Sign-in is `session.signIn(user)` (a new id, the principal recorded and indexed).",
   ];
+  if (frameworks.some((framework) => kindsOf(framework).includes('sess-cache'))) {
+    notes.push(
+      "- **sess + cache** (Express, Fastify, Koa): the same app on `createNodeRedisPort({ url, cache: true })`, the port's local cache of session reads at its defaults (10,000 sessions, 16 MiB, a tracking check every second). Its read and write runs use sessions created through it, so every request of a session reaches the one instance that holds it (sticky sessions); each of its writes is followed by a `PING` (the fence that orders its invalidations).",
+    );
+  }
   if (frameworks.includes('express')) {
     notes.push(
       "- **express-session + connect-redis**: connect-redis' README setup: `new RedisStore({ client })` on a node-redis client, `resave: false`, `saveUninitialized: false`, a secret; `rolling` at its default (false). Sign-in is the README's `req.session.regenerate()` then `req.session.user = …`.",

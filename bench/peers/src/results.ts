@@ -15,6 +15,20 @@ export interface ThroughputRun {
   readonly serverCpuPerRequest: number;
   /** `total_commands_processed` growth per response: scripts' inner commands and sess' cleaner included. */
   readonly executedPerRequest: number;
+  /** What the stack's read cache did over the measured rounds (`sess-cache` only). */
+  readonly cache?: CacheCounts | undefined;
+}
+
+/** A read cache's figures over some requests (`port.cacheStats()` differences). */
+export interface CacheCounts {
+  /** Session reads answered without a Redis command of their own. */
+  readonly hits: number;
+  /** Session reads sent to Redis. */
+  readonly misses: number;
+  /** Keys Redis said changed. */
+  readonly invalidations: number;
+  /** Rounds at whose end tracking was down on a connection (its reads went to Redis). */
+  readonly roundsTrackingDown: number;
 }
 
 /** The commands one request of a stack and scenario sends, counted with MONITOR. */
@@ -82,4 +96,21 @@ export interface BenchResults {
   readonly lostUpdates: readonly LostUpdateRun[];
   readonly memory: readonly MemoryRun[];
   readonly heap: readonly HeapRun[];
+  /** The run this one is compared with (sess without its cache), when there was one. */
+  readonly previous?: PreviousRun | undefined;
+}
+
+/** What the report compares from an earlier run: its sess and bare throughput. */
+export interface PreviousRun {
+  /** Where it came from, e.g. "results.json as committed in 946bba6". */
+  readonly source: string;
+  readonly revision: string;
+  readonly startedAt: string;
+  readonly machine: Machine;
+  readonly throughput: ReadonlyArray<{
+    readonly stack: Stack;
+    readonly scenario: ScenarioId;
+    readonly requestsPerSecond: number;
+    readonly serverCpuPerRequest: number;
+  }>;
 }

@@ -5,7 +5,7 @@ import { appModule, isFramework, isKind } from './stacks.js';
 /**
  * One benchmarked server: `node server-main.js <framework> <kind> <redis-url>`, started by the
  * bench with an IPC channel. Reports its port, answers heap samples (after a full GC; needs
- * `--expose-gc`), and closes on request.
+ * `--expose-gc`), CPU time and its read cache's figures, and closes on request.
  */
 function report(message: ServerReport): void {
   process.send?.(message);
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const [framework, kind, redisUrl] = process.argv.slice(2);
   if (!isFramework(framework) || !isKind(kind) || redisUrl === undefined) {
     throw new Error(
-      'usage: server-main.js <express|fastify|koa> <bare|sess|peer|floor> <redis-url>',
+      'usage: server-main.js <express|fastify|koa|passport> <bare|sess|sess-cache|peer|floor> <redis-url>',
     );
   }
   const { start } = (await import(appModule({ framework, kind }))) as { start: StartApp };
@@ -26,6 +26,8 @@ async function main(): Promise<void> {
     } else if (command.type === 'cpu') {
       const usage = process.cpuUsage();
       report({ type: 'cpu', micros: usage.user + usage.system });
+    } else if (command.type === 'cache') {
+      report({ type: 'cache', stats: app.cacheStats?.() ?? null });
     } else if (command.type === 'close') {
       app.close().then(
         () => process.exit(0),

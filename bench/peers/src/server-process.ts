@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { PortCacheStats } from '@sess/core/port';
 import { pinProcess } from './cpu-pinning.js';
 import type { ServerCommand, ServerReport } from './ipc.js';
 import { type Stack, stackName } from './stacks.js';
@@ -90,6 +91,12 @@ export class ServerProcess {
   async cpuMicros(): Promise<number> {
     const reply = await this.#ask({ type: 'cpu' }, 'cpu');
     return reply.micros;
+  }
+
+  /** The figures of the app's read cache, undefined when it has none. */
+  async cacheStats(): Promise<PortCacheStats | undefined> {
+    const reply = await this.#ask({ type: 'cache' }, 'cache');
+    return reply.stats ?? undefined;
   }
 
   #ask<T extends ServerReport['type']>(
