@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HttpSessionOptions, Session } from '@sess/core';
+import type { HttpSessionOptions } from '@sess/core';
 import { createHttpSessions, type HttpSessions, isHttpSessions } from '@sess/core/adapter';
 import { commitBeforeSending } from './commit-before-sending.js';
 import { EXPRESS_SESSION_DIALECT, type ExpressSession } from './express-session-dialect.js';

@@ -1,4 +1,4 @@
-import { type HttpSessionOptions, SessError, type Session } from '@sess/core';
+import { type HttpSessionOptions, SessError } from '@sess/core';
 import {
   type CommitOutcome,
   commitHeaders,

@@ -1,4 +1,4 @@
-import type { HttpSessionOptions, Session } from '@sess/core';
+import type { HttpSessionOptions } from '@sess/core';
 import {
   applyCommitHeaders,
   type CommitOutcome,
