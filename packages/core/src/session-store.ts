@@ -1,15 +1,22 @@
 import { EventEmitter } from 'node:events';
 import { Cleaner } from './cleaner.js';
-import { callWithDeadline, toSessError, withDeadline } from './deadline.js';
+import { callWithDeadline, toSessError } from './deadline.js';
 import { isSessError, SessError } from './errors.js';
-import { xaddEntry } from './event-entry.js';
-import { isStreamed } from './event-stream-options.js';
 import { type Subscription, subscribeToEvents } from './event-subscriber.js';
 import { KeyLayout } from './key-layout.js';
 import { assertLifetime, DEFAULT_LIFETIME, type LifetimePolicy } from './lifetime-policy.js';
-import { attachObserver, observeOperation, quietly, type StoreOperation } from './observer.js';
+import { attachObserver, type StoreOperation } from './observer.js';
 import type { CommandCall, PortCall, RedisPort, RedisReply, ScriptCall } from './redis-port.js';
-import { RepairQueue } from './repair-queue.js';
+import {
+  collectAcks,
+  hgetall,
+  isWrongType,
+  moveState,
+  saveCall,
+  text,
+  toFieldMap,
+  zadd,
+} from './session-calls.js';
 import { normalizeDevice, type SessionDevice } from './session-device.js';
 import type { SessionEvent, SessionEventType } from './session-events.js';
 import { isSessionHandle, sessionHandle } from './session-handle.js';
@@ -18,23 +25,17 @@ import {
   assertAttributeName,
   expiryOf,
   META,
-  pairsToMap,
   SessionRecord,
   type SessionTimes,
 } from './session-record.js';
-import {
-  claimScript,
-  createScript,
-  moveScript,
-  saveScript,
-  takeScript,
-} from './session-scripts.js';
+import { claimScript, createScript, moveScript, takeScript } from './session-scripts.js';
 import {
   type ReplicationShortfall,
   type ResolvedStoreOptions,
   resolveStoreOptions,
   type SessionStoreOptions,
 } from './store-options.js';
+import { StoreRoundTrips } from './store-round-trips.js';
 import { formatStoredTimes, parseStoredTimes, type StoredTimes } from './stored-times.js';
 import type { SubscribeOptions } from './subscribe-options.js';
 import { takeAttributeScript } from './take-attribute-script.js';
@@ -95,9 +96,6 @@ export type RegenerateOutcome =
 
 type LocalEvents = { [K in Exclude<SessionEventType, 'expired'>]: [SessionEvent] };
 
-/** Most pending repairs one store keeps (see `RepairQueue`). */
-const MAX_PENDING_REPAIRS = 10_000;
-
 /**
  * The session repository. Every operation has a deadline and costs the round trips the design
  * allows; nothing here knows HTTP. Operations that touch several keys are ordered so that a
@@ -113,7 +111,8 @@ export class SessionStore {
   readonly #port: RedisPort;
   readonly #emitter = new EventEmitter<LocalEvents>();
   readonly #subscriptions = new Set<Subscription>();
-  readonly #repairs: RepairQueue;
+  /** Its round trips to Redis, and the repairs of those a fault cut short. */
+  readonly #trips: StoreRoundTrips;
   /** How long the mark a move leaves lives (ms): long enough to answer a retried move. */
   readonly #markTtl: number;
   #closed = false;
@@ -123,13 +122,11 @@ export class SessionStore {
     this.#port = this.#options.port;
     this.keys = new KeyLayout(this.#options.prefix, this.#options.buckets);
     this.#markTtl = Math.max(60_000, this.#options.grace);
-    this.#repairs = new RepairQueue({
-      limit: MAX_PENDING_REPAIRS,
-      retryable: isRetryable,
-      onDropped: (name, cause) => {
-        const error = new SessError('UNAVAILABLE', `${name}: repair given up`, { cause });
-        this.#tell((observer) => observer.repairDropped?.(error));
-      },
+    this.#trips = new StoreRoundTrips({
+      options: this.#options,
+      keys: this.keys,
+      isClosed: () => this.#closed,
+      emit: (event) => this.#emit(event),
     });
     const cleaner = this.#options.cleaner;
     if (cleaner) {
@@ -158,12 +155,12 @@ export class SessionStore {
    * entries of ended sessions, events, half-made sessions to remove). 0 in normal operation.
    */
   get pendingRepairs(): number {
-    return this.#repairs.size;
+    return this.#trips.repairs.size;
   }
 
   /** Tries every pending repair now, once. For tests and for a graceful shutdown. */
   repairNow(): Promise<void> {
-    return this.#repairs.drain();
+    return this.#trips.repairs.drain();
   }
 
   /** Listens to what this instance did. Other instances' events come from the stream. */
@@ -234,7 +231,7 @@ export class SessionStore {
   ): void {
     let now: number;
     try {
-      this.#assertOpen();
+      this.#trips.assertOpen();
       now = this.#options.now();
     } catch (error) {
       queueMicrotask(() => onError(error));
@@ -253,7 +250,7 @@ export class SessionStore {
       onRecord(null);
     };
     if (this.#options.observer) {
-      this.#call('load', send, toRecord).then(onRecord, failed);
+      this.#trips.call('load', send, toRecord).then(onRecord, failed);
       return;
     }
     callWithDeadline(this.#options.operationTimeout, 'load', send, toRecord, onRecord, failed);
@@ -288,7 +285,7 @@ export class SessionStore {
    * costs nothing. Never recreates a session that was destroyed or expired meanwhile.
    */
   async commit(record: SessionRecord, options?: { force?: boolean }): Promise<CommitResult> {
-    this.#assertOpen();
+    this.#trips.assertOpen();
     const now = this.#options.now();
     const changes = record.changes(this.#options);
     if (record.isNew) {
@@ -296,7 +293,7 @@ export class SessionStore {
       const times = this.#freshTimes(now, record.lifetime);
       const acks: number[] = [];
       await this.#insert(record, times, changes, undefined, acks);
-      await this.#finish('create', [], [{ type: 'created', id: record.id, at: now }]);
+      await this.#trips.finish('create', [], [{ type: 'created', id: record.id, at: now }]);
       this.#settleReplication('create', [record.id], acks);
       return 'created';
     }
@@ -336,7 +333,7 @@ export class SessionStore {
         args: [index, expiresAt, 'GT'],
       });
     }
-    const [saved] = await this.#batch('commit', calls);
+    const [saved] = await this.#trips.batch('commit', calls);
     if (saved !== 1) return 'gone';
     record.committed(changes, times);
     return 'saved';
@@ -363,9 +360,9 @@ export class SessionStore {
     }
     const id = typeof target === 'string' ? target : target.id;
     assertSessionId(id);
-    this.#assertOpen();
+    this.#trips.assertOpen();
     const now = this.#options.now();
-    const [reply] = await this.#batch('take', [
+    const [reply] = await this.#trips.batch('take', [
       { script: takeAttributeScript, keys: [this.keys.session(id)], args: [now, name] },
     ]);
     if (typeof target !== 'string' && reply !== 0) target.forget(name);
@@ -382,7 +379,7 @@ export class SessionStore {
     const id = typeof target === 'string' ? target : target.id;
     assertSessionId(id);
     if (typeof target !== 'string' && target.isNew) return false;
-    this.#assertOpen();
+    this.#trips.assertOpen();
     const acks: number[] = [];
     const principal = typeof target === 'string' ? undefined : target.principal;
     const ended = await this.#end('destroy', [id], 'destroyed', { reason, principal, acks });
@@ -422,7 +419,7 @@ export class SessionStore {
     options: RegenerateOptions = {},
     nextId: string = newSessionId(),
   ): Promise<RegenerateOutcome> {
-    this.#assertOpen();
+    this.#trips.assertOpen();
     const now = this.#options.now();
     const signIn = options.principal !== undefined;
     const principal = options.principal ?? record.principal;
@@ -446,7 +443,7 @@ export class SessionStore {
     const acks: number[] = [];
     const doomed = await this.#insert(next, times, changes, principal, acks);
     if (record.isNew) {
-      await this.#finish(
+      await this.#trips.finish(
         'create',
         [],
         [{ type: 'created', id: next.id, principal, at: now, reason }],
@@ -459,7 +456,7 @@ export class SessionStore {
     const move = this.#moveCall(record.id, next.id, now);
     let moved: RedisReply | Error;
     try {
-      const replies = await this.#send('regenerate', [move, ...this.#waitCalls([record.id])]);
+      const replies = await this.#trips.send('regenerate', [move, ...this.#waitCalls([record.id])]);
       moved = replies[0] as RedisReply | Error;
       collectAcks(replies.slice(1), acks);
     } catch (error) {
@@ -470,10 +467,12 @@ export class SessionStore {
       // No answer: the old session may have moved or not. The caller gets the new one (a
       // client must hold one of the two), and this instance settles the move once Redis
       // answers: the old one's end, or the new one's if the old had ended before the move.
-      this.#repairs.add('regenerate', error, () => this.#settleMove(record, next, signIn, now));
+      this.#trips.repairs.add('regenerate', error, () =>
+        this.#settleMove(record, next, signIn, now),
+      );
       if (doomed.length > 0) {
         const facts = { reason: 'limit' };
-        this.#repairs.add('revoke', error, () =>
+        this.#trips.repairs.add('revoke', error, () =>
           this.#endOnce('repair', doomed, 'revoked', facts, false).then(),
         );
       }
@@ -487,7 +486,7 @@ export class SessionStore {
     const state = moveState(moved, next.id);
     if (state === 'moved') {
       const event = movedEvent(record, next, now, reason);
-      await this.#finish('regenerate', this.#unindex(record.id, record.principal), [event]);
+      await this.#trips.finish('regenerate', this.#unindex(record.id, record.principal), [event]);
       await this.#endDoomed(doomed, acks);
       this.#settleReplication('regenerate', [record.id, next.id], acks);
       return { record: next };
@@ -501,7 +500,7 @@ export class SessionStore {
     const fresh = await this.#strip(next, changes.set.keys(), now);
     await this.#endDoomed(doomed, acks);
     if (fresh === null) return { gone: 'ended' };
-    await this.#finish(
+    await this.#trips.finish(
       'create',
       [],
       [{ type: 'created', id: next.id, principal, at: now, reason }],
@@ -521,7 +520,7 @@ export class SessionStore {
     attributes: Readonly<Record<string, unknown>>,
     options: ImportSessionOptions = {},
   ): Promise<SessionRecord | null> {
-    this.#assertOpen();
+    this.#trips.assertOpen();
     const now = this.#options.now();
     const principal = options.principal;
     if (principal !== undefined && (typeof principal !== 'string' || principal.length === 0)) {
@@ -553,7 +552,7 @@ export class SessionStore {
     const changes = record.changes(this.#options);
     const acks: number[] = [];
     const doomed = await this.#insert(record, times, changes, principal, acks);
-    await this.#finish(
+    await this.#trips.finish(
       'create',
       [],
       [{ type: 'created', id: record.id, principal, at: now, reason: 'import' }],
@@ -568,7 +567,7 @@ export class SessionStore {
    * lazy migration reads another library's session (package-internal).
    */
   [READ_FOREIGN](key: string): Promise<string | null> {
-    return this.#call('import', (signal) =>
+    return this.#trips.call('import', (signal) =>
       this.#port.send({ command: 'GET', keys: [key], args: [key] }, { signal }).then((reply) => {
         if (reply === null) return null;
         if (typeof reply === 'string') return reply;
@@ -582,7 +581,7 @@ export class SessionStore {
     const now = this.#options.now();
     const ids = await this.#principalIds(principal, now);
     if (ids.length === 0) return [];
-    const replies = await this.#send(
+    const replies = await this.#trips.send(
       'findByPrincipal',
       ids.map((id) => hgetall(this.keys.session(id))),
     );
@@ -642,7 +641,7 @@ export class SessionStore {
   /** The exact number of live sessions: one ZCOUNT per bucket, in one round trip. */
   async count(): Promise<number> {
     const now = this.#options.now();
-    const replies = await this.#batch(
+    const replies = await this.#trips.batch(
       'count',
       this.keys.buckets.map((bucket) => ({
         command: 'ZCOUNT',
@@ -660,7 +659,7 @@ export class SessionStore {
    * of their own; resolves once events written from now on will be seen.
    */
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
-    this.#assertOpen();
+    this.#trips.assertOpen();
     const stream = this.#options.eventStream;
     const subscription = await subscribeToEvents(
       {
@@ -691,10 +690,10 @@ export class SessionStore {
     this.#emitter.removeAllListeners();
     await Promise.all([
       this.cleaner?.stop(),
-      this.#repairs.size > 0 ? this.#repairs.drain() : undefined,
+      this.#trips.repairs.size > 0 ? this.#trips.repairs.drain() : undefined,
       ...[...this.#subscriptions].map((subscription) => subscription.close()),
     ]);
-    this.#repairs.close();
+    this.#trips.repairs.close();
   }
 
   // ---- internals -------------------------------------------------------------------------
@@ -790,10 +789,12 @@ export class SessionStore {
     );
     let replies: Array<RedisReply | Error>;
     try {
-      replies = await this.#send('create', calls);
+      replies = await this.#trips.send('create', calls);
     } catch (error) {
       if (isSessError(error, 'UNAVAILABLE')) {
-        this.#repairs.add('create', error, () => this.#discardNow(id, principal, 'repair', false));
+        this.#trips.repairs.add('create', error, () =>
+          this.#discardNow(id, principal, 'repair', false),
+        );
       }
       throw error;
     }
@@ -824,7 +825,9 @@ export class SessionStore {
    */
   #discard(id: string, principal: string | undefined): Promise<void> {
     return this.#discardNow(id, principal, 'create', false).catch((error: unknown) =>
-      this.#repairs.add('create', error, () => this.#discardNow(id, principal, 'repair', false)),
+      this.#trips.repairs.add('create', error, () =>
+        this.#discardNow(id, principal, 'repair', false),
+      ),
     );
   }
 
@@ -835,7 +838,7 @@ export class SessionStore {
     open: boolean,
   ): Promise<void> {
     const key = this.keys.session(id);
-    const replies = await this.#send(
+    const replies = await this.#trips.send(
       what,
       [{ script: takeScript, keys: [key], args: [] }, ...this.#unindex(id, principal)],
       open,
@@ -865,14 +868,14 @@ export class SessionStore {
     signIn: boolean,
     now: number,
   ): Promise<void> {
-    const [moved] = await this.#send('repair', [this.#moveCall(old.id, next.id, now)], false);
+    const [moved] = await this.#trips.send('repair', [this.#moveCall(old.id, next.id, now)], false);
     if (moved instanceof Error || moved === undefined) throw moved;
     const state = moveState(moved, next.id);
     const principal = next.principal;
     const reason = signIn ? 'sign-in' : undefined;
     if (state === 'moved') {
       const event = movedEvent(old, next, now, reason);
-      await this.#finish('repair', this.#unindex(old.id, old.principal), [event], false);
+      await this.#trips.finish('repair', this.#unindex(old.id, old.principal), [event], false);
       return;
     }
     if (!signIn) {
@@ -880,7 +883,7 @@ export class SessionStore {
       return;
     }
     const names = next.names();
-    const [stripped] = await this.#send(
+    const [stripped] = await this.#trips.send(
       'repair',
       [saveCall(this.keys.session(next.id), now, 0, [], names)],
       false,
@@ -888,7 +891,7 @@ export class SessionStore {
     if (stripped instanceof Error) throw stripped;
     if (stripped === 1) {
       const event: SessionEvent = { type: 'created', id: next.id, principal, at: now, reason };
-      await this.#finish('repair', [], [event], false);
+      await this.#trips.finish('repair', [], [event], false);
     }
   }
 
@@ -914,7 +917,7 @@ export class SessionStore {
     if (names.length === 0) return record;
     let stripped: RedisReply | Error | undefined;
     try {
-      [stripped] = await this.#send('regenerate', [
+      [stripped] = await this.#trips.send('regenerate', [
         saveCall(this.keys.session(next.id), now, 0, [], names),
       ]);
     } catch (error) {
@@ -932,7 +935,7 @@ export class SessionStore {
     const index = this.keys.principal(principal);
     // Scores are expiries, or minus the expiry of a session the limit chose to end (see the
     // claim script): both expired ranges go, and the ends still to be done stay listed.
-    const [, ids] = await this.#batch('findByPrincipal', [
+    const [, ids] = await this.#trips.batch('findByPrincipal', [
       { command: 'ZREMRANGEBYSCORE', keys: [index], args: [index, -now, now] },
       {
         command: 'ZRANGE',
@@ -972,7 +975,7 @@ export class SessionStore {
     } catch (error) {
       if (isSessError(error, 'UNAVAILABLE')) {
         const again = { reason: facts.reason, principal: facts.principal, always: true };
-        this.#repairs.add(what, error, () =>
+        this.#trips.repairs.add(what, error, () =>
           this.#endOnce('repair', ids, type, again, false).then(),
         );
       }
@@ -999,7 +1002,7 @@ export class SessionStore {
       keys: [this.keys.session(id)],
       args: [],
     }));
-    const replies = await this.#send(what, [...takes, ...waits], open);
+    const replies = await this.#trips.send(what, [...takes, ...waits], open);
     if (facts.acks) collectAcks(replies.slice(ids.length), facts.acks);
     const now = this.#options.now();
     const cleanup: PortCall[] = [];
@@ -1014,96 +1017,8 @@ export class SessionStore {
         events.push({ type, id, principal, at: now, reason: facts.reason });
       }
     });
-    await this.#finish(what, cleanup, events, open);
+    await this.#trips.finish(what, cleanup, events, open);
     return events.length;
-  }
-
-  /**
-   * The last round trip of an operation whose effect has happened: index entries to remove and
-   * events to write. It never fails the operation: calls that fail are retried by this
-   * instance once Redis answers, and events that could not be written are told to the
-   * observer (`eventWriteFailed`). Local listeners hear every event at once.
-   */
-  async #finish(
-    what: StoreOperation,
-    cleanup: PortCall[],
-    events: SessionEvent[],
-    open = true,
-  ): Promise<void> {
-    const stream = this.#options.eventStream;
-    const calls = [...cleanup];
-    /** The event each XADD writes. */
-    const eventOf = new Map<PortCall, SessionEvent>();
-    if (stream) {
-      for (const event of events) {
-        if (!isStreamed(event, stream)) continue;
-        const call = xaddEntry(this.keys.events, stream.maxLength, [event]);
-        eventOf.set(call, event);
-        calls.push(call);
-      }
-    }
-    if (calls.length === 0) {
-      // Nothing to write (an anonymous creation, off the stream): no round trip to wait for.
-      for (const event of events) this.#emit(event);
-      return;
-    }
-    let replies: Array<RedisReply | Error>;
-    try {
-      replies = await this.#send(what, calls, open);
-    } catch (error) {
-      replies = calls.map(() => toSessError(error, what));
-    }
-    this.#written(calls, replies, eventOf, what);
-    for (const event of events) this.#emit(event);
-    let pending = this.#toRetry(calls, replies);
-    if (pending.length === 0) return;
-    const failure = replies.find((reply) => reply instanceof Error && isRetryable(reply));
-    this.#repairs.add(what, failure, async () => {
-      const again = await this.#send('repair', pending, false);
-      this.#written(pending, again, eventOf);
-      pending = this.#toRetry(pending, again);
-      if (pending.length > 0) {
-        throw again.find((reply) => reply instanceof Error && isRetryable(reply));
-      }
-    });
-  }
-
-  /** The calls that failed and may succeed later; those Redis refused for good are reported. */
-  #toRetry(calls: readonly PortCall[], replies: ReadonlyArray<RedisReply | Error>): PortCall[] {
-    const retry: PortCall[] = [];
-    calls.forEach((call, i) => {
-      const reply = replies[i];
-      if (!(reply instanceof Error)) return;
-      if (isRetryable(reply)) retry.push(call);
-      else {
-        const error = toSessError(reply, 'repair');
-        this.#tell((observer) => observer.repairDropped?.(error));
-      }
-    });
-    return retry;
-  }
-
-  /**
-   * Tells the observer which events `replies` wrote, and on a first attempt (`what` given)
-   * which it failed to write.
-   */
-  #written(
-    calls: readonly PortCall[],
-    replies: ReadonlyArray<RedisReply | Error>,
-    eventOf: ReadonlyMap<PortCall, SessionEvent>,
-    what?: StoreOperation,
-  ): void {
-    calls.forEach((call, i) => {
-      const event = eventOf.get(call);
-      if (event === undefined) return;
-      const reply = replies[i];
-      if (!(reply instanceof Error)) {
-        this.#tell((observer) => observer.eventsWritten?.(event.type, 1));
-      } else if (what !== undefined) {
-        const error = toSessError(reply, what);
-        this.#tell((observer) => observer.eventWriteFailed?.(event.type, 1, error));
-      }
-    });
   }
 
   /**
@@ -1204,7 +1119,7 @@ export class SessionStore {
   #unreadable(error: unknown): boolean {
     if (!isWrongType(error)) return false;
     const reported = toSessError(error, 'load');
-    this.#tell((observer) => observer.sessionUnreadable?.(reported));
+    this.#trips.tell((observer) => observer.sessionUnreadable?.(reported));
     return true;
   }
 
@@ -1216,49 +1131,6 @@ export class SessionStore {
       this.#emitter.emit(type, event);
     } catch {}
   }
-
-  #tell(report: (observer: NonNullable<ResolvedStoreOptions['observer']>) => void): void {
-    const observer = this.#options.observer;
-    if (observer) quietly(() => report(observer));
-  }
-
-  #assertOpen(): void {
-    if (this.#closed) throw new SessError('CLOSED', 'the session store was closed');
-  }
-
-  /** `operation` under the deadline and the observer; `then` maps its reply (see `withDeadline`). */
-  #call<T, R = T>(
-    what: StoreOperation,
-    operation: (signal: AbortSignal) => Promise<T>,
-    then?: (value: T) => R,
-    open = true,
-  ): Promise<R> {
-    if (open) this.#assertOpen();
-    const timed = () => withDeadline(this.#options.operationTimeout, what, operation, then);
-    const observer = this.#options.observer;
-    return observer ? observeOperation(observer, what, timed) : timed();
-  }
-
-  /**
-   * One round trip; each call's reply or error in its place. Rejects only when the round trip
-   * itself failed (no answer in time: `UNAVAILABLE`). `open: false` for repairs, which a
-   * closing store still tries.
-   */
-  #send(what: StoreOperation, calls: PortCall[], open = true): Promise<Array<RedisReply | Error>> {
-    if (calls.length === 0) return Promise.resolve([]);
-    return this.#call(what, (signal) => this.#port.batch(calls, { signal }), undefined, open);
-  }
-
-  /** One round trip where every call matters: a failed call fails the operation. */
-  async #batch(what: StoreOperation, calls: PortCall[]): Promise<RedisReply[]> {
-    if (calls.length === 0) return [];
-    // The error check runs inside the call, so an error reply counts as the round trip's failure.
-    return this.#call(what, async (signal) => {
-      const results = await this.#port.batch(calls, { signal });
-      for (const result of results) if (result instanceof Error) throw toSessError(result, what);
-      return results as RedisReply[];
-    });
-  }
 }
 
 /** The `regenerated` event of a move from `old` to `next`. */
@@ -1269,74 +1141,6 @@ function movedEvent(
   reason: string | undefined,
 ): SessionEvent {
   return { type: 'regenerated', id: old.id, newId: next.id, principal: next.principal, at, reason };
-}
-
-/** How a move script's reply reads: moved now (or by an earlier try of this move), elsewhere, or gone. */
-function moveState(reply: RedisReply, newId: string): 'moved' | 'moved-elsewhere' | 'gone' {
-  if (!Array.isArray(reply) || reply.length === 0) return 'gone';
-  if (reply.length === 2 && reply[0] === '#m')
-    return reply[1] === newId ? 'moved' : 'moved-elsewhere';
-  return 'moved';
-}
-
-function saveCall(
-  key: string,
-  now: number,
-  pexpireat: number,
-  fields: readonly string[],
-  removed: readonly string[],
-): ScriptCall {
-  return {
-    script: saveScript,
-    keys: [key],
-    args: [now, pexpireat, fields.length / 2, ...fields, ...removed],
-  };
-}
-
-function collectAcks(replies: ReadonlyArray<RedisReply | Error>, acks: number[]): void {
-  for (const reply of replies) acks.push(reply instanceof Error ? 0 : Number(reply));
-}
-
-function hgetall(key: string): CommandCall {
-  return { command: 'HGETALL', keys: [key], args: [key] };
-}
-
-function zadd(key: string, score: number, member: string, flag?: 'XX'): CommandCall {
-  return {
-    command: 'ZADD',
-    keys: [key],
-    args: flag ? [key, flag, score, member] : [key, score, member],
-  };
-}
-
-/** A reply element as a string: ports return strings, so `String()` is seldom needed. */
-function text(element: RedisReply | undefined): string {
-  return typeof element === 'string' ? element : String(element);
-}
-
-function toFieldMap(reply: RedisReply | Error | undefined): Map<string, string> {
-  return Array.isArray(reply) ? pairsToMap(reply.map(text)) : new Map();
-}
-
-/**
- * Whether an operation that failed with `error` may succeed later: Redis did not answer, or
- * answered that it is out of memory (`noeviction`). Anything else it refused, it would refuse
- * again.
- */
-function isRetryable(error: unknown): boolean {
-  if (isSessError(error, 'UNAVAILABLE')) return true;
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if (/^OOM /.test(e.message)) return true;
-  }
-  return false;
-}
-
-/** A `WRONGTYPE` error reply, as the port gives it or wrapped by the core. */
-function isWrongType(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if (/^WRONGTYPE\b/.test(e.message) || / WRONGTYPE /.test(e.message)) return true;
-  }
-  return false;
 }
 
 function finiteOr(value: number | undefined, fallback: number): number {
