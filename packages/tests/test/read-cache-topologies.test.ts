@@ -118,7 +118,9 @@ describe('Cluster', () => {
         await Promise.all(ids.map(async (id) => (await cluster.masterFor(`rcc:s:{${id}}`)).port)),
       );
       expect(masters.size).toBe(3);
-      expect(new Set(ids.map((id) => keySlot(`rcc:s:{${id}}`))).size).toBe(30);
+      // Random ids: two of 30 share one of 16,384 slots a few times in a hundred runs, so the
+      // check is that they spread over many slots, not that each has its own.
+      expect(new Set(ids.map((id) => keySlot(`rcc:s:{${id}}`))).size).toBeGreaterThanOrEqual(25);
     } finally {
       await sessions.close();
     }
