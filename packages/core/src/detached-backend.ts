@@ -1,12 +1,11 @@
 import type { CompatBackend } from './compat-backend.js';
-import { isSessError } from './errors.js';
 import type {
   RegenerateSessionOptions,
   SessionBackend,
   SessionSummary,
   SignInOptions,
 } from './session.js';
-import type { SessionRecord } from './session-record.js';
+import { type SessionRecord, valueOrAbsent } from './session-record.js';
 
 /**
  * The backend of a view left behind by express-session's `regenerate(cb)`: the object the
@@ -43,12 +42,7 @@ export class DetachedBackend implements SessionBackend {
   }
 
   read(name: string): unknown {
-    try {
-      return this.#left?.get(name);
-    } catch (error) {
-      if (isSessError(error, 'INVALID_VALUE')) return undefined;
-      throw error;
-    }
+    return valueOrAbsent(() => this.#left?.get(name));
   }
   write(name: string, value: unknown): void {
     if (value === undefined) this.#left?.delete(name);

@@ -13,6 +13,8 @@ export interface PassportPrincipalOptions {
   principal?: (user: unknown) => string | null | undefined;
 }
 
+const OPTION_NAMES = optionNames<PassportPrincipalOptions>({ key: true, principal: true });
+
 /**
  * A `principalFrom` for Passport apps: the user `serializeUser` wrote, as Passport (Express,
  * koa-passport) keeps it in `session.passport.user` and @fastify/passport in `session.passport`.
@@ -21,8 +23,6 @@ export interface PassportPrincipalOptions {
  * session({ store, secrets, principalFrom: passportPrincipal() })
  * ```
  */
-const OPTION_NAMES = optionNames<PassportPrincipalOptions>({ key: true, principal: true });
-
 export function passportPrincipal(options: PassportPrincipalOptions = {}): PrincipalMapping {
   if (options === null || typeof options !== 'object') {
     throw new SessError(

@@ -1,12 +1,12 @@
 import type { CompatBackend } from './compat-backend.js';
-import { isSessError, SessError } from './errors.js';
+import { SessError } from './errors.js';
 import type {
   RegenerateSessionOptions,
   SessionBackend,
   SessionSummary,
   SignInOptions,
 } from './session.js';
-import type { SessionRecord } from './session-record.js';
+import { type SessionRecord, valueOrAbsent } from './session-record.js';
 
 function readOnly(): never {
   throw new SessError(
@@ -55,12 +55,9 @@ export class ReadOnlyBackend implements SessionBackend {
   }
 
   read(name: string): unknown {
-    try {
-      return this.#stored ? this.#record.storedValue(name) : this.#record.get(name);
-    } catch (error) {
-      if (isSessError(error, 'INVALID_VALUE')) return undefined;
-      throw error;
-    }
+    return valueOrAbsent(() =>
+      this.#stored ? this.#record.storedValue(name) : this.#record.get(name),
+    );
   }
 
   has(name: string): boolean {

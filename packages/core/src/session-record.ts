@@ -1,4 +1,4 @@
-import { SessError } from './errors.js';
+import { isSessError, SessError } from './errors.js';
 import type { Serializer } from './serializer.js';
 import type { SessionDevice } from './session-device.js';
 
@@ -350,5 +350,18 @@ export class SessionRecord {
       if (value !== undefined) next.set(name, value);
     }
     return next;
+  }
+}
+
+/**
+ * A value read by `read`, or undefined where the serializer refuses the stored text
+ * (`__proto__` keys planted in Redis): a session hands such a value out as absent.
+ */
+export function valueOrAbsent(read: () => unknown): unknown {
+  try {
+    return read();
+  } catch (error) {
+    if (isSessError(error, 'INVALID_VALUE')) return undefined;
+    throw error;
   }
 }

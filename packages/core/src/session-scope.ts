@@ -22,7 +22,7 @@ import {
 } from './session.js';
 import type { IncomingCookie, SessionCookie } from './session-cookie.js';
 import { sessionHandle } from './session-handle.js';
-import { assertAttributeName, type SessionRecord } from './session-record.js';
+import { assertAttributeName, type SessionRecord, valueOrAbsent } from './session-record.js';
 import {
   REGENERATE,
   type RegenerateOptions,
@@ -172,13 +172,7 @@ export class SessionScope implements SessionBackend, CompatBackend {
   read(name: string): unknown {
     const record = this.#record;
     if (record === null) return undefined;
-    try {
-      return record.get(name);
-    } catch (error) {
-      // A stored value the serializer refuses (`__proto__` keys planted in Redis) reads as absent.
-      if (isSessError(error, 'INVALID_VALUE')) return undefined;
-      throw error;
-    }
+    return valueOrAbsent(() => record.get(name));
   }
 
   write(name: string, value: unknown): void {
@@ -398,7 +392,7 @@ export class SessionScope implements SessionBackend, CompatBackend {
       sameSite: options.sameSite,
       httpOnly: options.httpOnly,
       secure: this.#cookie.secureFor(this.#secure),
-      persistent: this.#persistentPolicy(lifetime),
+      persistent: this.#persistent(lifetime),
       idleTimeout: policy.idleTimeout,
       expiresAt:
         record !== null
@@ -515,7 +509,7 @@ export class SessionScope implements SessionBackend, CompatBackend {
       if (!created && !this.#rotated && !this.#incoming.stale) return NOTHING;
       return this.#tokenOutcome(token, this.#cookie.valueOf(record.id));
     }
-    const persistent = this.#persistent(record);
+    const persistent = this.#persistent(record.lifetime);
     const send =
       created ||
       this.#rotated ||
@@ -529,12 +523,8 @@ export class SessionScope implements SessionBackend, CompatBackend {
     );
   }
 
-  /** Whether the session's cookie outlives the browser: its policy says, else the cookie option. */
-  #persistent(record: SessionRecord): boolean {
-    return this.#persistentPolicy(record.lifetime);
-  }
-
-  #persistentPolicy(lifetime: string): boolean {
+  /** Whether a cookie of `lifetime` outlives the browser: its policy, else the cookie option. */
+  #persistent(lifetime: string): boolean {
     const cookie = this.#options.store.options.lifetimes.get(lifetime)?.cookie;
     return cookie === undefined ? this.#cookie.persistent : cookie === 'persistent';
   }
@@ -647,13 +637,7 @@ export class SessionScope implements SessionBackend, CompatBackend {
       return;
     }
     carryInto(from, fresh);
-    const lifetime = fresh.lifetimeChanged ? fresh.lifetime : undefined;
-    const outcome = await regenerateIn(
-      store,
-      from,
-      { keep: 'all', principal: wanted, lifetime },
-      fresh.id,
-    );
+    const outcome = await this.#moveTo(fresh, from, wanted);
     if (outcome.record === undefined) {
       if (outcome.gone === 'moved') {
         // A concurrent request moved it first: its cookie stands.
@@ -678,18 +662,25 @@ export class SessionScope implements SessionBackend, CompatBackend {
 
   /** Creates `fresh` (not stored yet) signed in as `principal`, under its own id. */
   async #signInFresh(fresh: SessionRecord, principal: string): Promise<void> {
-    const lifetime = fresh.lifetimeChanged ? fresh.lifetime : undefined;
-    const outcome = await regenerateIn(
-      this.#options.store,
-      fresh,
-      { keep: 'all', principal, lifetime },
-      fresh.id,
-    );
+    const outcome = await this.#moveTo(fresh, fresh, principal);
     if (outcome.record === undefined) return;
     this.#record = outcome.record;
     this.#createdHere = true;
     this.#rotated = true;
     this.#acted = true;
+  }
+
+  /**
+   * Moves `from` to `fresh`'s id with all it holds, signed in as `principal`, under the
+   * lifetime `fresh` chose if it chose one.
+   */
+  #moveTo(
+    fresh: SessionRecord,
+    from: SessionRecord,
+    principal: string | undefined,
+  ): Promise<RegenerateOutcome> {
+    const lifetime = fresh.lifetimeChanged ? fresh.lifetime : undefined;
+    return regenerateIn(this.#options.store, from, { keep: 'all', principal, lifetime }, fresh.id);
   }
 
   #clearIfEnded(): CommitOutcome {

@@ -41,12 +41,7 @@ function defineSessionAccessors(prototype: object): void {
       return sessionOf(this);
     },
     set(this: IncomingMessage, value: unknown) {
-      Object.defineProperty(this, 'session', {
-        configurable: true,
-        enumerable: true,
-        writable: true,
-        value,
-      });
+      shadow(this, 'session', value);
     },
   });
   Object.defineProperty(prototype, 'sessionID', {
@@ -56,12 +51,7 @@ function defineSessionAccessors(prototype: object): void {
       return sessionIdOf(this);
     },
     set(this: IncomingMessage, value: unknown) {
-      Object.defineProperty(this, 'sessionID', {
-        configurable: true,
-        enumerable: true,
-        writable: true,
-        value,
-      });
+      shadow(this, 'sessionID', value);
     },
   });
 }
@@ -72,13 +62,7 @@ function defineOwnAccessors(req: IncomingMessage): void {
     configurable: true,
     enumerable: true,
     get: () => sessionOf(req),
-    set: (value: unknown) =>
-      Object.defineProperty(req, 'session', {
-        configurable: true,
-        enumerable: true,
-        writable: true,
-        value,
-      }),
+    set: (value: unknown) => shadow(req, 'session', value),
   });
   if (!Object.hasOwn(req, 'sessionID')) {
     Object.defineProperty(req, 'sessionID', {
@@ -87,4 +71,9 @@ function defineOwnAccessors(req: IncomingMessage): void {
       get: () => sessionIdOf(req),
     });
   }
+}
+
+/** An assigned `session` or `sessionID` becomes the request's own plain property. */
+function shadow(req: IncomingMessage, name: 'session' | 'sessionID', value: unknown): void {
+  Object.defineProperty(req, name, { configurable: true, enumerable: true, writable: true, value });
 }

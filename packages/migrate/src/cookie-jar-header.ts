@@ -14,12 +14,18 @@ export function rawCookieValue(header: string, name: string): string | undefined
 
 /** `value` URL-decoded as the `cookie` package decodes it; undefined when it is not valid. */
 export function decodedCookieValue(value: string): string | undefined {
-  const unquoted =
-    value.length > 1 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
-  if (!unquoted.includes('%')) return unquoted;
+  const bare = unquoted(value);
+  if (!bare.includes('%')) return bare;
   try {
-    return decodeURIComponent(unquoted);
+    return decodeURIComponent(bare);
   } catch {
     return undefined;
   }
+}
+
+/** `value` without the double quotes around it, which the `cookie` and `cookies` packages drop. */
+export function unquoted(value: string): string {
+  return value.length > 1 && value.startsWith('"') && value.endsWith('"')
+    ? value.slice(1, -1)
+    : value;
 }

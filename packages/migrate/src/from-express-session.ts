@@ -6,10 +6,8 @@ import { COOKIE_SIGNATURE } from './hmac-signature.js';
 import {
   checkCookieName,
   checkObject,
-  checkPrefix,
-  checkScope,
+  checkOldStore,
   checkSecrets,
-  checkSerializer,
   type OldSerializer,
 } from './importer-options.js';
 
@@ -41,9 +39,7 @@ export function fromExpressSession(options: ExpressSessionImportOptions): Sessio
   checkOptionKeys(options, { path: where, known: NAMES });
   const secrets = checkSecrets(options.secret, `${where}.secret`, 'express-session');
   const name = checkCookieName(options.name ?? 'connect.sid', `${where}.name`);
-  const prefix = checkPrefix(options.prefix ?? 'sess:', `${where}.prefix`);
-  const scope = checkScope(options.cookie, `${where}.cookie`);
-  const serializer = checkSerializer(options.serializer, `${where}.serializer`);
+  const { prefix, scope, serializer } = checkOldStore(options, where, 'sess:');
   return connectRedisImporter({
     source: 'express-session',
     name,

@@ -5,10 +5,9 @@ import { connectRedisImporter } from './connect-redis-importer.js';
 import {
   checkCookieName,
   checkObject,
+  checkOldStore,
   checkPrefix,
-  checkScope,
   checkSecrets,
-  checkSerializer,
   type OldSerializer,
 } from './importer-options.js';
 
@@ -60,9 +59,7 @@ export function fromFastifySession(options: FastifySessionImportOptions): Sessio
       `${where}.algorithm: 'sha256' (the default), 'sha1', 'sha384' or 'sha512'`,
     );
   }
-  const prefix = checkPrefix(options.prefix ?? 'sess:', `${where}.prefix`);
-  const scope = checkScope(options.cookie, `${where}.cookie`);
-  const serializer = checkSerializer(options.serializer, `${where}.serializer`);
+  const { prefix, scope, serializer } = checkOldStore(options, where, 'sess:');
   const scheme = { algorithm, encoding: 'base64' } as const;
   return connectRedisImporter({
     source: '@fastify/session',

@@ -1,15 +1,13 @@
 import type { ImportedSession, SessionImporter } from '@sess/core';
 import { checkOptionKeys } from '@sess/core/internal';
 import { clearCookie, type OldCookieScope } from './clear-cookie.js';
-import { rawCookieValue } from './cookie-jar-header.js';
+import { rawCookieValue, unquoted } from './cookie-jar-header.js';
 import { KEYGRIP, verifySignature } from './hmac-signature.js';
 import {
   checkCookieName,
   checkObject,
-  checkPrefix,
-  checkScope,
+  checkOldStore,
   checkSecrets,
-  checkSerializer,
   isPlausibleId,
   type OldSerializer,
 } from './importer-options.js';
@@ -45,17 +43,18 @@ export function fromKoaSession(options: KoaSessionImportOptions): SessionImporte
   checkOptionKeys(options, { path: where, known: NAMES });
   const keys = checkSecrets(options.keys, `${where}.keys`, 'koa (app.keys)');
   const name = checkCookieName(options.key ?? 'koa.sess', `${where}.key`);
-  const prefix = checkPrefix(options.prefix ?? '', `${where}.prefix`);
-  const scope = checkScope(options.cookie, `${where}.cookie`);
-  const serializer = checkSerializer(options.serializer, `${where}.serializer`);
+  const { prefix, scope, serializer } = checkOldStore(options, where, '');
   const signatureName = `${name}.sig`;
   return {
     source: 'koa-session',
     cookieNames: [name, signatureName],
     oldSessionId(header) {
-      const value = unquoted(rawCookieValue(header, name));
-      const signature = unquoted(rawCookieValue(header, signatureName));
-      if (value === undefined || signature === undefined || !isPlausibleId(value)) return undefined;
+      const rawValue = rawCookieValue(header, name);
+      const rawSignature = rawCookieValue(header, signatureName);
+      if (rawValue === undefined || rawSignature === undefined) return undefined;
+      const value = unquoted(rawValue);
+      const signature = unquoted(rawSignature);
+      if (!isPlausibleId(value)) return undefined;
       return verifySignature(`${name}=${value}`, signature, keys, KEYGRIP) ? value : undefined;
     },
     async read(externalKey, context) {
@@ -81,12 +80,4 @@ export function fromKoaSession(options: KoaSessionImportOptions): SessionImporte
       ];
     },
   };
-}
-
-/** The `cookies` package drops the quotes around a value. */
-function unquoted(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  return value.length > 1 && value.startsWith('"') && value.endsWith('"')
-    ? value.slice(1, -1)
-    : value;
 }

@@ -84,6 +84,26 @@ export function checkSerializer(value: unknown, where: string): OldSerializer {
   return value as OldSerializer;
 }
 
+/** Where and how the old store kept sessions, and the old cookie's scope: options of every importer. */
+export interface OldStoreOptions {
+  readonly prefix?: unknown;
+  readonly cookie?: unknown;
+  readonly serializer?: unknown;
+}
+
+/** `prefix` (else `defaultPrefix`), `cookie` and `serializer` of `options`, checked in that order. */
+export function checkOldStore(
+  options: OldStoreOptions,
+  where: string,
+  defaultPrefix: string,
+): { prefix: string; scope: OldCookieScope; serializer: OldSerializer } {
+  return {
+    prefix: checkPrefix(options.prefix ?? defaultPrefix, `${where}.prefix`),
+    scope: checkScope(options.cookie, `${where}.cookie`),
+    serializer: checkSerializer(options.serializer, `${where}.serializer`),
+  };
+}
+
 /** The old session id's shape: what an id generator makes, and nothing that could reach further. */
 export function isPlausibleId(id: string): boolean {
   return id.length > 0 && id.length <= 256 && /^[\x21-\x7e]+$/.test(id);

@@ -59,9 +59,8 @@ export class ClusterTracking implements TrackingTopology {
     let tracker = this.#trackers.get(client);
     if (tracker === undefined) {
       tracker = this.#track(clientTarget(client));
-      const made = tracker;
-      this.#trackers.set(client, made);
-      made.start();
+      this.#trackers.set(client, tracker);
+      tracker.start();
     }
     return tracker;
   }

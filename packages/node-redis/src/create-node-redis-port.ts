@@ -1,5 +1,6 @@
 import { SessError } from '@sess/core';
 import { createClient, createCluster, createSentinel } from 'redis';
+import type { ResolvedCacheOptions } from './cache-options.js';
 import { clientKind } from './client-kind.js';
 import { clientTarget } from './client-target.js';
 import { ClusterLink } from './cluster-link.js';
@@ -74,16 +75,20 @@ export async function createNodeRedisPort(options?: NodeRedisPortOptions): Promi
     // An open client may be reconnecting: its calls fail fast until it is back.
     connect: !link.client.isOpen,
     nodes: nodeListOf(sentinelAccess(resolved)),
-    ...(resolved.cache === undefined ? {} : { cache: cacheSettings(resolved, link) }),
+    ...(resolved.cache === undefined
+      ? {}
+      : { cache: cacheSettings(resolved.cache, resolved, link) }),
   });
   if (given !== undefined && link.topology === 'sentinel') await assertResp2(port);
   return port;
 }
 
 /** Where tracking goes for the cache, on each topology. */
-function cacheSettings(options: ResolvedPortOptions, link: ConnectionLink): CacheSettings {
-  const cache = options.cache;
-  if (cache === undefined) throw new Error('no cache options');
+function cacheSettings(
+  cache: ResolvedCacheOptions,
+  options: ResolvedPortOptions,
+  link: ConnectionLink,
+): CacheSettings {
   const { minDelay, maxDelay } = options.reconnect;
   return {
     options: cache,

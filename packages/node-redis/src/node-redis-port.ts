@@ -10,6 +10,7 @@ import {
 } from '@sess/core/port';
 import type { ResolvedCacheOptions } from './cache-options.js';
 import type { NodeRedisTopology } from './client-kind.js';
+import { commandArgs } from './command-args.js';
 import type { ConnectionLink, Route } from './connection-link.js';
 import type { NodeRedisAnyClient } from './node-redis-client.js';
 import type { NodeRedisNode } from './node-redis-node.js';
@@ -170,11 +171,7 @@ export class NodeRedisPort implements RedisPort {
   script(call: ScriptCall, options?: CallOptions): Promise<RedisReply> {
     const cache = this.#cache;
     if (cache === undefined) return this.#script(call, options?.signal);
-    // Synchronously: a read sent from now on must not be cached before the write has landed.
-    const release = cache.writing([call]);
-    const reply = this.#script(call, options?.signal);
-    reply.then(release, release);
-    return reply;
+    return cache.whileWriting([call], () => this.#script(call, options?.signal));
   }
 
   async #script(call: ScriptCall, signal: AbortSignal | undefined): Promise<RedisReply> {
@@ -201,10 +198,7 @@ export class NodeRedisPort implements RedisPort {
   batch(calls: readonly PortCall[], options?: CallOptions): Promise<Array<RedisReply | Error>> {
     const cache = this.#cache;
     if (cache === undefined) return this.#batch(calls, options?.signal);
-    const release = cache.writing(calls);
-    const replies = this.#batch(calls, options?.signal);
-    replies.then(release, release);
-    return replies;
+    return cache.whileWriting(calls, () => this.#batch(calls, options?.signal));
   }
 
   async #batch(
@@ -288,12 +282,7 @@ export class NodeRedisPort implements RedisPort {
     // A node's calls may go on a connection the cache reads on: they drop their keys too.
     return nodes.map((node) => ({
       ...node,
-      send(call, options) {
-        const release = cache.writing([call]);
-        const reply = node.send(call, options);
-        reply.then(release, release);
-        return reply;
-      },
+      send: (call, options) => cache.whileWriting([call], () => node.send(call, options)),
     }));
   }
 
@@ -484,12 +473,6 @@ export class NodeRedisPort implements RedisPort {
 
 function closedError(): SessError {
   return new SessError('UNAVAILABLE', 'the node-redis port was closed');
-}
-
-function commandArgs(call: CommandCall): string[] {
-  const args = [call.command];
-  for (const arg of call.args) args.push(typeof arg === 'string' ? arg : String(arg));
-  return args;
 }
 
 function sentByHash(command: readonly string[] | undefined): boolean {

@@ -1,6 +1,7 @@
 import type { CommandCall, PortCacheStats, PortCall, RedisReply } from '@sess/core/port';
 import { AfterNextPoll } from './after-next-poll.js';
 import type { ResolvedCacheOptions } from './cache-options.js';
+import { commandArgs } from './command-args.js';
 import { abortedError, isErrorReply, toPortError } from './port-errors.js';
 import { ReplyCache } from './reply-cache.js';
 import {
@@ -82,8 +83,17 @@ export class ReadCache implements TrackingListener {
   send(call: CommandCall, signal: AbortSignal | undefined): Promise<RedisReply> {
     if (isSessionRead(call)) return this.#read(call, call.keys[0] as string, signal);
     if (!writes(call)) return this.#uncached(call, signal);
-    const release = this.writing([call]);
-    const reply = this.#uncached(call, signal);
+    return this.whileWriting([call], () => this.#uncached(call, signal));
+  }
+
+  /**
+   * `send()`, with the keys of `calls` marked as being written (`writing`) from before it
+   * starts until its reply has settled. The marking is synchronous: a read sent from now on is
+   * not cached before the write has landed.
+   */
+  whileWriting<T>(calls: readonly PortCall[], send: () => Promise<T>): Promise<T> {
+    const release = this.writing(calls);
+    const reply = send();
     reply.then(release, release);
     return reply;
   }
@@ -247,7 +257,7 @@ export class ReadCache implements TrackingListener {
     flight: Flight,
     signal: AbortSignal | undefined,
   ): Promise<RedisReply> {
-    const sent = tracker.target.send([call.command, ...call.args.map(String)]).then(
+    const sent = tracker.target.send(commandArgs(call)).then(
       (reply) => reply as RedisReply,
       (error: unknown) => {
         if (!isRedirect(error)) throw toPortError(error, signal);

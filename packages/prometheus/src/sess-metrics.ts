@@ -225,8 +225,10 @@ export class SessMetrics implements SessionObserver {
 
     // The local cache of session reads of the stores' ports (`cache` of `@sess/node-redis`),
     // read from the ports when scraped, summed over ports: zero where no port has one.
+    const sum = (caches: readonly PortCacheStats[], figure: (stats: PortCacheStats) => number) =>
+      caches.reduce((total, stats) => total + figure(stats), 0);
     const fromCaches = (figure: (stats: PortCacheStats) => number): number =>
-      this.#caches().reduce((sum, stats) => sum + figure(stats), 0);
+      sum(this.#caches(), figure);
     const cacheCounter = (
       suffix: string,
       help: string,
@@ -291,11 +293,11 @@ export class SessMetrics implements SessionObserver {
         if (caches.length === 0) return;
         tracking.set(
           { state: 'up' },
-          fromCaches((stats) => stats.trackingUp),
+          sum(caches, (stats) => stats.trackingUp),
         );
         tracking.set(
           { state: 'down' },
-          fromCaches((stats) => stats.trackingDown),
+          sum(caches, (stats) => stats.trackingDown),
         );
       },
     });
