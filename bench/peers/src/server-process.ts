@@ -19,6 +19,8 @@ export interface ServerProcessOptions {
   readonly wrapper?: readonly string[] | undefined;
   /** How long the server may take to listen (ms). */
   readonly startTimeout?: number | undefined;
+  /** Another checkout's `server-main.js` (an earlier revision of sess, see `baseline-main`). */
+  readonly serverMain?: string | undefined;
 }
 
 /** A benchmarked server in a process of its own (NODE_ENV=production, --expose-gc). */
@@ -46,7 +48,7 @@ export class ServerProcess {
       execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
     }
     const [wrapper, ...wrapperArgs] = options.wrapper ?? [];
-    const child = fork(SERVER_MAIN, [stack.framework, stack.kind, redisUrl], {
+    const child = fork(options.serverMain ?? SERVER_MAIN, [stack.framework, stack.kind, redisUrl], {
       ...(wrapper === undefined
         ? { execArgv }
         : { execPath: wrapper, execArgv: [...wrapperArgs, process.execPath, ...execArgv] }),
