@@ -22,7 +22,9 @@ export interface SessionEvent {
   /** When it happened (ms since the epoch, application time); for `expired`, the expiry itself. */
   readonly at: number;
   /**
-   * Why, when there is more than one way: `limit` (maxSessionsPerPrincipal), `sign-in`; for
+   * Why, when there is more than one way: `limit` (maxSessionsPerPrincipal), `sign-in`;
+   * `failed` for the `destroyed` event that ends a `created` one whose creation failed (the
+   * event goes to Redis with the creation, so a fault may leave it without a session); for
    * `expired`: `idle`, `absolute`, or `unknown` when Redis had deleted the session's data
    * before the cleaner came (it was down longer than `grace`), so only the id is known.
    */

@@ -292,8 +292,11 @@ export class SessionStore {
       if (!options?.force && changes.set.size === 0) return 'unchanged';
       const times = this.#freshTimes(now, record.lifetime);
       const acks: number[] = [];
-      await this.#insert(record, times, changes, undefined, acks);
-      await this.#trips.finish('create', [], [{ type: 'created', id: record.id, at: now }]);
+      await this.#insert(record, times, changes, undefined, acks, {
+        type: 'created',
+        id: record.id,
+        at: now,
+      });
       this.#settleReplication('create', [record.id], acks);
       return 'created';
     }
@@ -441,13 +444,17 @@ export class SessionStore {
     const changes = next.changes(this.#options);
     const reason = signIn ? 'sign-in' : undefined;
     const acks: number[] = [];
-    const doomed = await this.#insert(next, times, changes, principal, acks);
+    // A session that was never written has nothing to move: the new one is a creation, and
+    // its `created` event rides in the creation's round trip.
+    const doomed = await this.#insert(
+      next,
+      times,
+      changes,
+      principal,
+      acks,
+      record.isNew ? { type: 'created', id: next.id, principal, at: now, reason } : undefined,
+    );
     if (record.isNew) {
-      await this.#trips.finish(
-        'create',
-        [],
-        [{ type: 'created', id: next.id, principal, at: now, reason }],
-      );
       await this.#endDoomed(doomed, acks);
       this.#settleReplication('create', [next.id], acks);
       return { record: next };
@@ -551,12 +558,13 @@ export class SessionStore {
     for (const [name, value] of Object.entries(attributes)) record.set(name, value);
     const changes = record.changes(this.#options);
     const acks: number[] = [];
-    const doomed = await this.#insert(record, times, changes, principal, acks);
-    await this.#trips.finish(
-      'create',
-      [],
-      [{ type: 'created', id: record.id, principal, at: now, reason: 'import' }],
-    );
+    const doomed = await this.#insert(record, times, changes, principal, acks, {
+      type: 'created',
+      id: record.id,
+      principal,
+      at: now,
+      reason: 'import',
+    });
     await this.#endDoomed(doomed, acks);
     this.#settleReplication('create', [record.id], acks);
     return record;
@@ -743,8 +751,11 @@ export class SessionStore {
 
   /**
    * Writes a new session: its principal claim, the hash and its bucket entry (and WAIT), in one
-   * round trip. Returns the sessions the principal's limit chose to end. On any failure what
-   * reached Redis is removed (now if Redis answers, else once it does): no client will hold it.
+   * round trip, with the `created` event of a creation (`announcement`, written where the
+   * stream takes it, and told to local listeners once the session stands). Returns the
+   * sessions the principal's limit chose to end. On any failure what reached Redis is removed
+   * (now if Redis answers, else once it does): no client will hold it, and a `created` event
+   * that may have been written is ended by a `destroyed` one with reason `failed`.
    */
   async #insert(
     record: SessionRecord,
@@ -752,6 +763,7 @@ export class SessionStore {
     changes: { set: Map<string, string>; removed: string[] },
     principal: string | undefined,
     acks: number[],
+    announcement?: SessionEvent,
   ): Promise<string[]> {
     const now = times.lastAccessAt;
     const id = record.id;
@@ -785,27 +797,39 @@ export class SessionStore {
         args: [expiresAt + this.#options.grace, ...fields],
       },
       zadd(this.keys.bucketOf(id), expiresAt, id),
-      ...this.#waitCalls([id]),
     );
+    // After the creation's calls: on one connection Redis runs it only once they have run.
+    const announce = announcement === undefined ? undefined : this.#trips.eventCall(announcement);
+    if (announce !== undefined) calls.push(announce);
+    const waits = calls.length;
+    calls.push(...this.#waitCalls([id]));
     let replies: Array<RedisReply | Error>;
     try {
       replies = await this.#trips.send('create', calls);
     } catch (error) {
       if (isSessError(error, 'UNAVAILABLE')) {
         this.#trips.repairs.add('create', error, () =>
-          this.#discardNow(id, principal, 'repair', false),
+          this.#discardNow(id, principal, 'repair', false, announce !== undefined),
         );
       }
       throw error;
     }
-    collectAcks(replies.slice(first + 2), acks);
+    collectAcks(replies.slice(waits), acks);
     const claim = principal === undefined ? [1] : replies[0];
     const created = replies[first];
     const failure = [claim, created, replies[first + 1]].find((reply) => reply instanceof Error);
     const rejected = Array.isArray(claim) && claim[0] === 0;
+    const announced =
+      announce === undefined ? undefined : (replies[first + 2] as RedisReply | Error);
     if (failure !== undefined || rejected || created !== 1) {
       // 0: another session has this id (never seen with 256 random bits): not ours to remove.
-      if (created !== 0) await this.#discard(id, principal);
+      if (created !== 0) {
+        await this.#discard(
+          id,
+          principal,
+          announced !== undefined && !(announced instanceof Error),
+        );
+      }
       if (rejected) {
         throw new SessError(
           'LIMIT_REACHED',
@@ -816,6 +840,15 @@ export class SessionStore {
       throw new SessError('REDIS_ERROR', 'create: a session with this id exists already');
     }
     record.committed(changes, times);
+    if (announcement !== undefined) {
+      this.#trips.settle(
+        'create',
+        announce === undefined ? [] : [announce],
+        announced === undefined ? [] : [announced],
+        new Map(announce === undefined ? [] : [[announce, announcement]]),
+        [announcement],
+      );
+    }
     return (claim as RedisReply[]).slice(1).map(String);
   }
 
@@ -823,26 +856,41 @@ export class SessionStore {
    * Removes a session no client received (a failed create or regenerate): now if Redis
    * answers, else once it does. No event: nobody saw it. Never rejects.
    */
-  #discard(id: string, principal: string | undefined): Promise<void> {
-    return this.#discardNow(id, principal, 'create', false).catch((error: unknown) =>
+  #discard(id: string, principal: string | undefined, announced = false): Promise<void> {
+    return this.#discardNow(id, principal, 'create', false, announced).catch((error: unknown) =>
       this.#trips.repairs.add('create', error, () =>
-        this.#discardNow(id, principal, 'repair', false),
+        this.#discardNow(id, principal, 'repair', false, announced),
       ),
     );
   }
 
+  /**
+   * `announced`: the creation's `created` event went out (or may have): a `destroyed` event
+   * with reason `failed` ends it in the stream, so no reader waits on a session that never was.
+   */
   async #discardNow(
     id: string,
     principal: string | undefined,
     what: StoreOperation,
     open: boolean,
+    announced = false,
   ): Promise<void> {
     const key = this.keys.session(id);
-    const replies = await this.#trips.send(
-      what,
-      [{ script: takeScript, keys: [key], args: [] }, ...this.#unindex(id, principal)],
-      open,
-    );
+    const calls: PortCall[] = [
+      { script: takeScript, keys: [key], args: [] },
+      ...this.#unindex(id, principal),
+    ];
+    if (announced) {
+      const ending = this.#trips.eventCall({
+        type: 'destroyed',
+        id,
+        principal,
+        at: this.#options.now(),
+        reason: 'failed',
+      });
+      if (ending !== undefined) calls.push(ending);
+    }
+    const replies = await this.#trips.send(what, calls, open);
     const failed = replies.find((reply) => reply instanceof Error);
     if (failed !== undefined) throw failed;
   }

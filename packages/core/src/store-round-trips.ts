@@ -96,6 +96,13 @@ export class StoreRoundTrips {
     });
   }
 
+  /** The `XADD` that writes `event` to the stream, or undefined where the stream leaves it out. */
+  eventCall(event: SessionEvent): PortCall | undefined {
+    const stream = this.#options.eventStream;
+    if (!stream || !isStreamed(event, stream)) return undefined;
+    return xaddEntry(this.#keys.events, stream.maxLength, [event]);
+  }
+
   /**
    * The last round trip of an operation whose effect has happened: index entries to remove and
    * events to write. It never fails the operation: calls that fail are retried by this
@@ -108,17 +115,14 @@ export class StoreRoundTrips {
     events: SessionEvent[],
     open = true,
   ): Promise<void> {
-    const stream = this.#options.eventStream;
     const calls = [...cleanup];
     /** The event each XADD writes. */
     const eventOf = new Map<PortCall, SessionEvent>();
-    if (stream) {
-      for (const event of events) {
-        if (!isStreamed(event, stream)) continue;
-        const call = xaddEntry(this.#keys.events, stream.maxLength, [event]);
-        eventOf.set(call, event);
-        calls.push(call);
-      }
+    for (const event of events) {
+      const call = this.eventCall(event);
+      if (call === undefined) continue;
+      eventOf.set(call, event);
+      calls.push(call);
     }
     if (calls.length === 0) {
       // Nothing to write (an anonymous creation, off the stream): no round trip to wait for.
@@ -131,6 +135,21 @@ export class StoreRoundTrips {
     } catch (error) {
       replies = calls.map(() => toSessError(error, what));
     }
+    this.settle(what, calls, replies, eventOf, events);
+  }
+
+  /**
+   * What `finish` does once its round trip has answered, also for calls that rode in the round
+   * trip of the effect itself (a creation carries its `created` event): tells the observer
+   * which events were written, local listeners every event, and queues what may succeed later.
+   */
+  settle(
+    what: StoreOperation,
+    calls: readonly PortCall[],
+    replies: ReadonlyArray<RedisReply | Error>,
+    eventOf: ReadonlyMap<PortCall, SessionEvent>,
+    events: readonly SessionEvent[],
+  ): void {
     this.#written(calls, replies, eventOf, what);
     for (const event of events) this.#emit(event);
     let pending = this.#toRetry(calls, replies);

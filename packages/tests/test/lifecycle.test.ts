@@ -5,6 +5,7 @@ import {
   type SessionRecord,
   type SessionStore,
 } from '@sess/core';
+import { parseEntry } from '@sess/core/internal';
 import { createNodeRedisPort, type NodeRedisPort } from '@sess/node-redis';
 import {
   createRecordingPort,
@@ -170,6 +171,31 @@ describe('a session that ended meanwhile is not brought back by a regenerate', (
     expect((await loaded(sessions, anonymous.id)).get('cart')).toBe(2);
     expect(await sessions.findByPrincipal('carol')).toHaveLength(1);
     expect(await sessions.count()).toBe(2);
+  });
+
+  it('a sign-in without a session refused by the limit: its created event is ended in the stream, and told to no listener', async () => {
+    const sessions = store({ maxSessionsPerPrincipal: 1, onLimit: 'reject' });
+    const first = await sessions.create({}, { principal: 'dan' });
+    const heard: string[] = [];
+    sessions.on('created', (event) => heard.push(event.id));
+    const failure = await sessions
+      .create({}, { principal: 'dan' })
+      .catch((error: unknown) => error);
+    expect(isSessError(failure, 'LIMIT_REACHED')).toBe(true);
+    expect(heard).toEqual([]);
+    const stream = sessions.keys.events;
+    const entries = (await redis.send({
+      command: 'XRANGE',
+      keys: [stream],
+      args: [stream, '-', '+'],
+    })) as Array<[string, string[]]>;
+    const written = entries.flatMap(([, fields]) => parseEntry(fields) ?? []);
+    // The creation and its event went in one round trip; the refused one is ended at once.
+    const refused = written.find((event) => event.type === 'created' && event.id !== first.id);
+    expect(refused).toBeDefined();
+    expect(written.at(-1)).toMatchObject({ type: 'destroyed', id: refused?.id, reason: 'failed' });
+    expect(await sessions.load(refused?.id ?? '')).toBeNull();
+    expect(await sessions.count()).toBe(1);
   });
 });
 
