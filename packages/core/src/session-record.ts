@@ -210,30 +210,21 @@ export class SessionRecord {
    * stored form, and checks no size limit (`changes` does, when there is something to write).
    */
   hasChanges(): boolean {
-    if (this.#live === undefined) return false;
-    for (const [, , changed] of this.#liveTexts()) if (changed) return true;
+    for (const [name, value] of this.#live ?? []) {
+      const stored = this.#storedText(name);
+      if (
+        value === undefined ? stored !== undefined : stored !== this.#serializer.stringify(value)
+      ) {
+        return true;
+      }
+    }
     return false;
   }
 
   /**
-   * Each attribute read or written here: its serialized form (undefined when removed) and
-   * whether that differs from what is stored. Attributes removed that were never stored are
-   * left out.
-   */
-  *#liveTexts(): Generator<[name: string, text: string | undefined, changed: boolean]> {
-    for (const [name, value] of this.#live ?? []) {
-      if (value === undefined) {
-        if (this.#storedText(name) !== undefined) yield [name, undefined, true];
-        continue;
-      }
-      const text = this.#serializer.stringify(value);
-      yield [name, text, this.#storedText(name) !== text];
-    }
-  }
-
-  /**
    * What a commit must write: attributes whose serialized form differs from the stored one,
-   * and attributes removed. Also checks the size and count limits, before anything is sent.
+   * and attributes removed (those never stored are left out). Also checks the size and count
+   * limits, before anything is sent.
    */
   changes(limits: { maxAttributeBytes: number; maxSessionBytes: number; maxAttributes: number }): {
     set: Map<string, string>;
@@ -241,11 +232,18 @@ export class SessionRecord {
   } {
     const set = new Map<string, string>();
     const removed: string[] = [];
-    for (const [name, text, changed] of this.#liveTexts()) {
-      if (text === undefined) {
-        removed.push(name);
+    const live = this.#live;
+    if (live === undefined) return { set, removed };
+    // The attributes the session holds after the commit, counted as they go: what this request
+    // touched now, what it left alone below.
+    let count = 0;
+    let bytes = 0;
+    for (const [name, value] of live) {
+      if (value === undefined) {
+        if (this.#storedText(name) !== undefined) removed.push(name);
         continue;
       }
+      const text = this.#serializer.stringify(value);
       const size = Buffer.byteLength(text);
       if (size > limits.maxAttributeBytes) {
         throw new SessError(
@@ -253,28 +251,27 @@ export class SessionRecord {
           `attribute "${name}" is ${size} bytes, more than maxAttributeBytes (${limits.maxAttributeBytes})`,
         );
       }
-      if (changed) set.set(name, text);
+      if (this.#storedText(name) !== text) set.set(name, text);
+      count++;
+      bytes += Buffer.byteLength(name) + size;
     }
-    if (set.size > 0) {
-      const names = this.names();
-      if (names.length > limits.maxAttributes) {
-        throw new SessError(
-          'TOO_LARGE',
-          `session would hold ${names.length} attributes, more than maxAttributes (${limits.maxAttributes})`,
-        );
-      }
-      let total = 0;
-      for (const name of names) {
-        total +=
-          Buffer.byteLength(name) +
-          Buffer.byteLength(set.get(name) ?? this.#storedText(name) ?? '');
-      }
-      if (total > limits.maxSessionBytes) {
-        throw new SessError(
-          'TOO_LARGE',
-          `session would be ${total} bytes, more than maxSessionBytes (${limits.maxSessionBytes})`,
-        );
-      }
+    if (set.size === 0) return { set, removed };
+    for (const [name, text] of this.#storedEntries()) {
+      if (live.has(name)) continue;
+      count++;
+      bytes += Buffer.byteLength(name) + Buffer.byteLength(text);
+    }
+    if (count > limits.maxAttributes) {
+      throw new SessError(
+        'TOO_LARGE',
+        `session would hold ${count} attributes, more than maxAttributes (${limits.maxAttributes})`,
+      );
+    }
+    if (bytes > limits.maxSessionBytes) {
+      throw new SessError(
+        'TOO_LARGE',
+        `session would be ${bytes} bytes, more than maxSessionBytes (${limits.maxSessionBytes})`,
+      );
     }
     return { set, removed };
   }
@@ -294,6 +291,18 @@ export class SessionRecord {
     const pairs = this.#storedPairs as readonly string[];
     for (let i = 0; i + 1 < pairs.length; i += 2) if (pairs[i] === name) return pairs[i + 1];
     return undefined;
+  }
+
+  /** The stored attributes as name/text pairs, without building a Map for a few of them. */
+  *#storedEntries(): Generator<[name: string, text: string]> {
+    const stored = this.#stored;
+    if (stored !== undefined) {
+      yield* stored;
+      return;
+    }
+    const pairs = this.#storedPairs as readonly string[];
+    for (let i = 0; i + 1 < pairs.length; i += 2)
+      yield [pairs[i] as string, pairs[i + 1] as string];
   }
 
   #storedMap(): Map<string, string> {

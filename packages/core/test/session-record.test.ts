@@ -87,6 +87,18 @@ describe.each<StoredForm>(['a Map', 'name/value pairs'])(
       );
     });
 
+    it('sizes the session as the commit leaves it: a replaced attribute by its new value, a removed one not at all', () => {
+      const record = loaded({ a: 'x'.repeat(90), b: 'y'.repeat(90), d: 'w'.repeat(90) });
+      record.set('a', 'short');
+      record.delete('d');
+      record.set('c', 'z'.repeat(90));
+      expect([...record.changes(limits).set.keys()]).toEqual(['a', 'c']);
+      record.set('a', 'x'.repeat(90));
+      expect(() => record.changes(limits)).toThrow(
+        expect.objectContaining({ message: expect.stringContaining('maxSessionBytes') }),
+      );
+    });
+
     it('refuses reserved and empty attribute names', () => {
       const record = loaded({});
       expect(() => record.set('#e', 1)).toThrow(expect.objectContaining({ code: 'INVALID_NAME' }));
