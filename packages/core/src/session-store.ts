@@ -854,7 +854,8 @@ export class SessionStore {
 
   /**
    * Removes a session no client received (a failed create or regenerate): now if Redis
-   * answers, else once it does. No event: nobody saw it. Never rejects.
+   * answers, else once it does. No event of its own (nobody saw the session), only the end of
+   * a `created` event that went out with the creation (`announced`). Never rejects.
    */
   #discard(id: string, principal: string | undefined, announced = false): Promise<void> {
     return this.#discardNow(id, principal, 'create', false, announced).catch((error: unknown) =>
