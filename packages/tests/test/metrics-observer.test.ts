@@ -81,8 +81,8 @@ describe('SessionObserver', () => {
     await store.create({ b: 2 });
     await store.load(record.id);
     await store.count();
-    // The sign-in: its session, then its event once the session stands; then the rest.
-    expect(seen.started).toEqual(['create', 'create', 'create', 'load', 'count']);
+    // The sign-in: its session and its event in one round trip; then the rest.
+    expect(seen.started).toEqual(['create', 'create', 'load', 'count']);
     expect(seen.ended.map((outcome) => outcome.operation)).toEqual(seen.started);
     for (const outcome of seen.ended) {
       expect(outcome.error).toBeUndefined();
