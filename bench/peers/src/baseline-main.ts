@@ -1,20 +1,18 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startRedis } from '@sess/testkit';
 import { prepareBaseline } from './baseline-checkout.js';
-import { pinProcess, planCpus } from './cpu-pinning.js';
+import { startBenchRig } from './bench-rig.js';
 import { createSessions } from './http-client.js';
 import type { LoadResult } from './ipc.js';
-import { LoadGenerator } from './load-generator.js';
 import { log } from './log.js';
 import { describeMachine, sourceRevision } from './machine.js';
 import { frameworkList, positive, rerunCommand } from './options.js';
 import { PACKAGE_DIR } from './package-dir.js';
-import { RedisCounters } from './redis-counters.js';
 import { SCENARIOS } from './scenarios.js';
 import { ServerProcess } from './server-process.js';
 import { ADAPTER_FRAMEWORKS, type Framework, frameworkName } from './stacks.js';
+import { medianOf } from './statistics.js';
 
 const USAGE = `npm run baseline -w @sess/bench-peers -- --revision <git revision> [options]
   --revision <rev>      the earlier sess to compare with (checked out, installed and built
@@ -77,12 +75,8 @@ async function main(): Promise<void> {
   const baseline = prepareBaseline(resolve(PACKAGE_DIR, '../..'), values.revision, log);
   const out = values.out ?? `${PACKAGE_DIR}/results/baseline-${baseline.commit.slice(0, 7)}.md`;
   const startedAt = new Date();
-  const cpus = planCpus();
-  if (cpus !== undefined) pinProcess(process.pid, cpus.others);
-  const redis = await startRedis({ env: false });
-  if (cpus !== undefined && redis.pid !== undefined) pinProcess(redis.pid, cpus.others);
-  const load = LoadGenerator.start(cpus?.others);
-  const counters = await RedisCounters.connect(redis.url);
+  const rig = await startBenchRig(true);
+  const { cpus, redis, load, counters } = rig;
   const rows: Row[] = [];
   let redisServer = 'unknown';
   try {
@@ -132,7 +126,7 @@ async function main(): Promise<void> {
           log(
             `${frameworkName(framework).padEnd(8)} ${scenario.id.padEnd(12)} now ${rps(row.now).toFixed(0)} req/s, ` +
               `before ${rps(row.before).toFixed(0)} req/s: ${spread(pairedRatios(row, (m, i) => m.rounds[i]?.requestsPerSecond ?? 0, false))} per round ` +
-              `(CPU ${median(row.now.cpu).toFixed(0)} / ${median(row.before.cpu).toFixed(0)} µs per request)`,
+              `(CPU ${medianOf(row.now.cpu).toFixed(0)} / ${medianOf(row.before.cpu).toFixed(0)} µs per request)`,
           );
         }
       } finally {
@@ -140,9 +134,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await counters.close();
-    await load.stop();
-    await redis.stop();
+    await rig.stop();
   }
 
   const command = rerunCommand('baseline', process.argv.slice(2));
@@ -159,8 +151,8 @@ async function main(): Promise<void> {
     ...rows.map((row) => {
       const speed = pairedRatios(row, (m, i) => m.rounds[i]?.requestsPerSecond ?? 0, false);
       const byCpu = pairedRatios(row, (m, i) => m.cpu[i] ?? 0, true);
-      const verdict = median(speed) < 0.95 && median(byCpu) < 0.95 ? '**slower**' : '';
-      return `| ${frameworkName(row.framework)} | ${title(row.scenario)} | ${describe(row.now)} | ${describe(row.before)} | ${spread(speed)} | ${median(row.now.cpu).toFixed(0)} / ${median(row.before.cpu).toFixed(0)} | ${median(byCpu).toFixed(2)}× | ${verdict} |`;
+      const verdict = medianOf(speed) < 0.95 && medianOf(byCpu) < 0.95 ? '**slower**' : '';
+      return `| ${frameworkName(row.framework)} | ${title(row.scenario)} | ${describe(row.now)} | ${describe(row.before)} | ${spread(speed)} | ${medianOf(row.now.cpu).toFixed(0)} / ${medianOf(row.before.cpu).toFixed(0)} | ${medianOf(byCpu).toFixed(2)}× | ${verdict} |`;
     }),
     '',
   ];
@@ -173,13 +165,8 @@ function empty(): Measured {
   return { rounds: [], cpu: [] };
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
 function rps(measured: Measured): number {
-  return median(measured.rounds.map((round) => round.requestsPerSecond));
+  return medianOf(measured.rounds.map((round) => round.requestsPerSecond));
 }
 
 /** now ÷ before of each round (`inverse`: before ÷ now), sorted. */
@@ -200,7 +187,7 @@ function pairedRatios(
 /** The median of sorted ratios, and their middle half. */
 function spread(sorted: readonly number[]): string {
   const at = (q: number) => (sorted[Math.floor(q * (sorted.length - 1))] ?? 0).toFixed(2);
-  return `${median(sorted).toFixed(2)}× (${at(0.25)}–${at(0.75)})`;
+  return `${medianOf(sorted).toFixed(2)}× (${at(0.25)}–${at(0.75)})`;
 }
 
 function describe(measured: Measured): string {

@@ -11,6 +11,7 @@ import type { CacheCounts, CommandCount, LostUpdateRun, ThroughputRun } from './
 import { SCENARIOS, type Scenario } from './scenarios.js';
 import { ServerProcess } from './server-process.js';
 import { FLOOR, type Framework, type Kind, kindsOf, stackName } from './stacks.js';
+import { medianOf } from './statistics.js';
 
 export interface FrameworkResults {
   readonly throughput: ThroughputRun[];
@@ -182,11 +183,6 @@ interface Round {
   readonly executed: number;
   readonly cpu: number;
   readonly cache: CacheCounts | undefined;
-}
-
-function medianOf(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 function failures(run: ThroughputRun): number {

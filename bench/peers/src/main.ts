@@ -1,17 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
-import { startRedis } from '@sess/testkit';
-import { pinProcess, planCpus } from './cpu-pinning.js';
+import { startBenchRig } from './bench-rig.js';
 import { benchFramework } from './framework-bench.js';
 import { measureHeap } from './heap-bench.js';
-import { LoadGenerator } from './load-generator.js';
 import { log } from './log.js';
 import { describeMachine, installedVersions, sourceRevision } from './machine.js';
 import { MEMORY_STACKS, measureMemory } from './memory-bench.js';
 import { parseOptions, rerunCommand } from './options.js';
 import { PACKAGE_DIR } from './package-dir.js';
 import { readPreviousRun } from './previous-run.js';
-import { RedisCounters } from './redis-counters.js';
 import { renderMarkdown } from './report.js';
 import type {
   BenchResults,
@@ -34,12 +31,8 @@ async function main(): Promise<void> {
       ? 'no previous results to compare with'
       : `comparing sess with ${previous.source} (${previous.revision}, ${previous.startedAt})`,
   );
-  const cpus = options.pin ? planCpus() : undefined;
-  if (cpus !== undefined) pinProcess(process.pid, cpus.others);
-  const redis = await startRedis({ env: false });
-  if (cpus !== undefined && redis.pid !== undefined) pinProcess(redis.pid, cpus.others);
-  const load = LoadGenerator.start(cpus?.others);
-  const counters = await RedisCounters.connect(redis.url);
+  const rig = await startBenchRig(options.pin);
+  const { cpus, redis, load, counters } = rig;
   const throughput: ThroughputRun[] = [];
   const commands: CommandCount[] = [];
   const lostUpdates: LostUpdateRun[] = [];
@@ -80,9 +73,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await counters.close();
-    await load.stop();
-    await redis.stop();
+    await rig.stop();
   }
 
   const results: BenchResults = {

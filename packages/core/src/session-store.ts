@@ -800,6 +800,7 @@ export class SessionStore {
     );
     // After the creation's calls: on one connection Redis runs it only once they have run.
     const announce = announcement === undefined ? undefined : this.#trips.eventCall(announcement);
+    const announceAt = calls.length;
     if (announce !== undefined) calls.push(announce);
     const waits = calls.length;
     calls.push(...this.#waitCalls([id]));
@@ -820,7 +821,7 @@ export class SessionStore {
     const failure = [claim, created, replies[first + 1]].find((reply) => reply instanceof Error);
     const rejected = Array.isArray(claim) && claim[0] === 0;
     const announced =
-      announce === undefined ? undefined : (replies[first + 2] as RedisReply | Error);
+      announce === undefined ? undefined : (replies[announceAt] as RedisReply | Error);
     if (failure !== undefined || rejected || created !== 1) {
       // 0: another session has this id (never seen with 256 random bits): not ours to remove.
       if (created !== 0) {
@@ -841,11 +842,12 @@ export class SessionStore {
     }
     record.committed(changes, times);
     if (announcement !== undefined) {
+      const carried = announce === undefined ? [] : [announce];
       this.#trips.settle(
         'create',
-        announce === undefined ? [] : [announce],
-        announced === undefined ? [] : [announced],
-        new Map(announce === undefined ? [] : [[announce, announcement]]),
+        carried,
+        carried.map(() => announced as RedisReply | Error),
+        new Map(carried.map((call) => [call, announcement])),
         [announcement],
       );
     }
