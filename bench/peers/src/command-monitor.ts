@@ -8,7 +8,8 @@ export interface MonitoredCommands {
   readonly inScripts: Record<string, number>;
   /**
    * Traffic no request caused: sess' cleaner (lease, due-session scans) and the read cache's
-   * tracking (its set-up and its check once a second), whichever server it came from.
+   * tracking (its set-up and its check once a second), and whatever the servers idling beside
+   * the counted one sent.
    */
   readonly background: number;
 }
@@ -27,6 +28,8 @@ export class CommandMonitor {
   #background = 0;
   /** Addresses of the connections in Pub/Sub mode: the read caches' invalidation channels. */
   #channels = new Set<string>();
+  /** Addresses of the counted server's connections; undefined: every client counts. */
+  #counted: ReadonlySet<string> | undefined;
   #markerSeen: (() => void) | undefined;
 
   private constructor(monitor: BenchClient, probe: BenchClient) {
@@ -45,9 +48,11 @@ export class CommandMonitor {
 
   /**
    * Clears the counts; call once nothing is in flight. Every server of a framework runs while
-   * one is counted, so the invalidation channels of all of them are looked up again here.
+   * one is counted, so the invalidation channels of all of them are looked up again here, and
+   * `counted` (the counted server's connections, see `connectionsOf`) keeps the others' out.
    */
-  async reset(): Promise<void> {
+  async reset(counted?: ReadonlySet<string>): Promise<void> {
+    this.#counted = counted;
     this.#channels = subscribedClients(String(await this.#probe.sendCommand(['CLIENT', 'LIST'])));
     await this.#drain();
     this.#sent = {};
@@ -85,7 +90,11 @@ export class CommandMonitor {
       this.#markerSeen = undefined;
       return;
     }
-    if (isBackground(command, line) || (client !== undefined && this.#channels.has(client))) {
+    const elsewhere =
+      client !== undefined &&
+      (this.#channels.has(client) ||
+        (client !== 'lua' && this.#counted !== undefined && !this.#counted.has(client)));
+    if (elsewhere || isBackground(command, line)) {
       this.#background++;
       return;
     }

@@ -6,6 +6,7 @@ import type { LoadResult } from './ipc.js';
 import type { LoadGenerator } from './load-generator.js';
 import { CONCURRENT_WRITES, keptOfConcurrentWrites } from './lost-updates.js';
 import type { BenchOptions } from './options.js';
+import { connectionsOf } from './process-connections.js';
 import type { RedisCounters } from './redis-counters.js';
 import type { CacheCounts, CommandCount, LostUpdateRun, ThroughputRun } from './results.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
@@ -194,9 +195,11 @@ async function countCommands(
   scenario: Scenario,
   cookies: readonly string[],
   monitor: CommandMonitor,
-  { options, load }: Context,
+  { options, load, redisUrl }: Context,
 ): Promise<CommandCount> {
-  await monitor.reset();
+  // Only the counted server's connections: a server idling beside it still sends its checks.
+  const redisPort = Number(new URL(redisUrl).port);
+  await monitor.reset(server.pid === undefined ? undefined : connectionsOf(server.pid, redisPort));
   const result = await load.run({
     url: server.url,
     connections: Math.min(10, options.connections),

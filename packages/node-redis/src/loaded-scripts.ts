@@ -13,12 +13,15 @@ export class LoadedScripts {
 
   /** The command for `call`: EVALSHA if this connection has sent the script, else EVAL. */
   commandFor(call: ScriptCall): string[] {
-    const tail = [String(call.keys.length), ...call.keys, ...call.args.map(String)];
     const { sha1, source } = call.script;
-    if (this.#sha1s.has(sha1)) return ['EVALSHA', sha1, ...tail];
+    const known = this.#sha1s.has(sha1);
     // Commands on one connection run in order: anything sent after this EVAL finds the script.
-    this.#sha1s.add(sha1);
-    return ['EVAL', source, ...tail];
+    if (!known) this.#sha1s.add(sha1);
+    // One array, filled in place: every write of a session goes through here.
+    const command = [known ? 'EVALSHA' : 'EVAL', known ? sha1 : source, String(call.keys.length)];
+    for (const key of call.keys) command.push(key);
+    for (const arg of call.args) command.push(typeof arg === 'string' ? arg : String(arg));
+    return command;
   }
 
   /** The server answered NOSCRIPT: the next call sends the source again. */
