@@ -22,6 +22,7 @@ import {
   mib,
   ratio,
   requestsPerSecond,
+  roundRatio,
   throughputRun,
   times,
 } from './targets.js';
@@ -41,6 +42,7 @@ export function renderMarkdown(results: BenchResults, jsonPath: string): string 
     `Each framework serves the same tiny app ${frameworks.some((framework) => kindsOf(framework).includes('sess-cache')) ? "four ways: without sessions, with sess, with sess and its port's local cache of session reads (`sess + cache`: Express, Fastify and Koa), and" : 'three ways: without sessions, with sess, and'} with the session library its users reach for today. Every server runs in its own Node.js process against one throwaway \`redis-server\`; load comes from autocannon in another process. ` +
       `${results.settings.cpus === undefined ? 'All processes share the CPUs.' : `Each server has CPU ${results.settings.cpus.server} to itself (\`taskset\`); autocannon, redis-server and the bench share CPU ${results.settings.cpus.others}, so a server's figure is what one core serves, as on an app instance in production, and the load generator does not take CPU from the server it measures.`} ` +
       `Each scenario runs ${results.settings.rounds} rounds of ${results.settings.duration} s with ${results.settings.connections} connections on each stack, interleaved (bare, sess, sess + cache, peer, then sess, sess + cache, peer, bare, ...) after ${results.settings.warmup} s of warm-up; the round with the median requests per second is shown, with the range of all rounds in brackets. ` +
+      "A ratio of two stacks' requests per second (in the targets and the tables below) is the median of their rounds' ratios: the two runs of a round are seconds apart, so a few slow rounds of the machine move both; the ratio of the two median rounds, which such rounds can skew, is given next to each target. " +
       'Server CPU per request (user + system time of the server process over the responses it sent, median of the rounds) is shown too: it depends less than throughput on what else runs on the machine, but not only on the code: a server that waits on Redis serves more requests per turn of its event loop, each for less CPU, which is how a stack with a Redis call can cost less per request than the same framework without one (see the floors below).',
     '',
     '## Targets',
@@ -231,7 +233,7 @@ function throughputTable(results: BenchResults, framework: Framework): string[] 
       return run === undefined ? '–' : run.serverCpuPerRequest.toFixed(0);
     });
     const versus = (kind: Kind, other: Kind) =>
-      times(ratio(rate(kind, scenario.id), rate(other, scenario.id)));
+      times(roundRatio(results, framework, kind, other, scenario.id));
     const row = [
       scenario.title,
       ...cells,
