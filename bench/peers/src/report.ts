@@ -1,7 +1,6 @@
 import { describeCache } from './cache-counts.js';
 import { previousRunSection } from './previous-run-table.js';
 import type { BenchResults } from './results.js';
-import type { ScenarioId } from './scenarios.js';
 import { SCENARIOS } from './scenarios.js';
 import { SESS_KEYS } from './sess-keys.js';
 import {
@@ -21,7 +20,6 @@ import {
   heapGrowth,
   mib,
   ratio,
-  requestsPerSecond,
   roundRatio,
   throughputRun,
   times,
@@ -64,7 +62,7 @@ export function renderMarkdown(results: BenchResults, jsonPath: string): string 
     '## Redis commands per request',
     '',
     '"Sent" is what the request path sends to Redis, a script call counting as one command: counted with `MONITOR` over ' +
-      `${results.settings.commandRequests} requests per stack and scenario (what no request causes left out, whichever server sent it, as every server of a framework runs while one is counted: sess' background cleaner, and the read cache's tracking, set up once and checked once a second with a \`CLIENT TRACKINGINFO\` and a \`PING\` on its invalidation connection; the \`PING\` that follows each write with the cache on is counted). ` +
+      `${results.settings.commandRequests} requests per stack and scenario, on the counted server's own connections only (every server of a framework runs while one is counted), and what no request causes left out: sess' background cleaner, and the read cache's tracking, set up once and checked once a second with a \`CLIENT TRACKINGINFO\` and a \`PING\` on its invalidation connection; the \`PING\` that follows each write with the cache on is counted. ` +
       '"Executed" is the growth of Redis\' own `total_commands_processed` per response during the throughput run: it also counts every command a script runs inside Redis, and the cleaner.',
     '',
     '| Framework | Scenario | Stack | sent | what | executed |',
@@ -216,8 +214,6 @@ function throughputTable(results: BenchResults, framework: Framework): string[] 
       .map(() => '---:')
       .join('|')}|`,
   ];
-  const rate = (kind: Kind, scenario: ScenarioId) =>
-    requestsPerSecond(results, framework, kind, scenario);
   for (const scenario of SCENARIOS) {
     const cells = kinds.map((kind) => {
       const run = throughputRun(results, framework, kind, scenario.id);
@@ -248,15 +244,16 @@ function throughputTable(results: BenchResults, framework: Framework): string[] 
     lines.push(`| ${row.join(' | ')} |`);
   }
   const floor = throughputRun(results, framework, FLOOR, 'read');
+  const readRatio = (a: Kind, b: Kind) => roundRatio(results, framework, a, b, 'read');
   if (floor !== undefined) {
     const floorRate = floor.load.requestsPerSecond;
     lines.push(
       '',
       `The floor of a read, in the same rounds: ${frameworkName(framework)} with one \`HGETALL\` through node-redis per request and nothing else (no cookie, no signature, no session object): ` +
         `${floorRate.toFixed(0)} req/s, p99 ${floor.load.latencyP99} ms, ${floor.serverCpuPerRequest.toFixed(0)} µs CPU per request; ` +
-        `${times(ratio(floorRate, rate('bare', 'read')))} no sessions. sess reads at ${times(ratio(rate('sess', 'read'), floorRate))} the floor` +
+        `${times(readRatio(FLOOR, 'bare'))} no sessions. sess reads at ${times(readRatio('sess', FLOOR))} the floor` +
         (cached
-          ? `; with its read cache, which answers most reads without the round trip the floor makes, at ${times(ratio(rate('sess-cache', 'read'), floorRate))}.`
+          ? `; with its read cache, which answers most reads without the round trip the floor makes, at ${times(readRatio('sess-cache', FLOOR))}.`
           : '.'),
     );
   }

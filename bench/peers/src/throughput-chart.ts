@@ -1,7 +1,7 @@
 import type { BenchResults } from './results.js';
 import type { ScenarioId } from './scenarios.js';
 import { type Framework, frameworkName, type Kind, peerName } from './stacks.js';
-import { ratio, requestsPerSecond } from './targets.js';
+import { requestsPerSecond, roundRatio } from './targets.js';
 
 const WIDTH = 960;
 const PANEL_TOP = 112;
@@ -110,7 +110,6 @@ function panel(results: BenchResults, framework: Framework, left: number, width:
   }
   SCENARIOS.forEach(([scenario, label], s) => {
     const groupLeft = start + s * (groupWidth + GROUP_GAP);
-    const peer = requestsPerSecond(results, framework, 'peer', scenario);
     // Labels of neighbouring bars of about the same height would overlap: the next one goes
     // a line higher.
     let previousLabel: number | undefined;
@@ -121,7 +120,11 @@ function panel(results: BenchResults, framework: Framework, left: number, width:
       parts.push(
         `<rect x="${x.toFixed(1)}" y="${y(value).toFixed(1)}" width="${bar.toFixed(1)}" height="${(bottom - y(value)).toFixed(1)}" fill="${color}"><title>${escapeXml(`${frameworkName(framework)}, ${label}, ${kind}: ${value.toFixed(0)} req/s`)}</title></rect>`,
       );
-      const versusPeer = ratioColor === undefined ? undefined : ratio(value, peer);
+      // The same ratio as the report's: the median of the rounds' ratios.
+      const versusPeer =
+        ratioColor === undefined
+          ? undefined
+          : roundRatio(results, framework, kind, 'peer', scenario);
       if (versusPeer === undefined) {
         previousLabel = undefined;
         return;
