@@ -60,9 +60,9 @@ describe('Fastify 5: @fastify/flash and @fastify/csrf-protection on sess', () =>
     expect(token.length).toBeGreaterThan(20);
     expect((await browser.post('/transfer', {}, { 'x-csrf-token': token })).status).toBe(200);
     expect((await browser.post('/transfer')).status).toBe(403);
-    expect(
-      (await browser.post('/transfer', {}, { 'x-csrf-token': `x${token.slice(1)}` })).status,
-    ).toBe(403);
+    // One character changed, whatever it was (a random token can start with any of them).
+    const wrong = `${token.startsWith('x') ? 'y' : 'x'}${token.slice(1)}`;
+    expect((await browser.post('/transfer', {}, { 'x-csrf-token': wrong })).status).toBe(403);
     expect((await new Browser(url).post('/transfer', {}, { 'x-csrf-token': token })).status).toBe(
       403,
     );
