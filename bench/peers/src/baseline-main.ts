@@ -12,7 +12,7 @@ import { PACKAGE_DIR } from './package-dir.js';
 import { SCENARIOS } from './scenarios.js';
 import { ServerProcess } from './server-process.js';
 import { ADAPTER_FRAMEWORKS, type Framework, frameworkName } from './stacks.js';
-import { medianOf } from './statistics.js';
+import { medianOf, roundRatios } from './statistics.js';
 
 const USAGE = `npm run baseline -w @sess/bench-peers -- --revision <git revision> [options]
   --revision <rev>      the earlier sess to compare with (checked out, installed and built
@@ -175,13 +175,10 @@ function pairedRatios(
   value: (measured: Measured, round: number) => number,
   inverse: boolean,
 ): number[] {
-  return row.now.rounds
-    .map((_, i) => {
-      const now = value(row.now, i);
-      const before = value(row.before, i);
-      return inverse ? before / now : now / before;
-    })
-    .sort((a, b) => a - b);
+  const series = (measured: Measured) => measured.rounds.map((_, i) => value(measured, i));
+  return inverse
+    ? roundRatios(series(row.before), series(row.now))
+    : roundRatios(series(row.now), series(row.before));
 }
 
 /** The median of sorted ratios, and their middle half. */

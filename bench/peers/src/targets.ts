@@ -2,7 +2,7 @@ import { describeCache } from './cache-counts.js';
 import type { BenchResults, HeapRun, ThroughputRun } from './results.js';
 import type { ScenarioId } from './scenarios.js';
 import { type Framework, frameworkName, isSessKind, type Kind, peerName } from './stacks.js';
-import { medianOf } from './statistics.js';
+import { medianOf, roundRatios } from './statistics.js';
 
 export interface TargetCheck {
   readonly target: string;
@@ -61,12 +61,8 @@ export function roundRatio(
   const runA = throughputRun(results, framework, a, scenario);
   const runB = throughputRun(results, framework, b, scenario);
   if (runA === undefined || runB === undefined) return undefined;
-  const ratios = runA.rounds.flatMap((round, i) => {
-    const other = runB.rounds[i];
-    return other === undefined || other.requestsPerSecond === 0
-      ? []
-      : [round.requestsPerSecond / other.requestsPerSecond];
-  });
+  const perSecond = (run: ThroughputRun) => run.rounds.map((round) => round.requestsPerSecond);
+  const ratios = roundRatios(perSecond(runA), perSecond(runB));
   return ratios.length === 0 ? undefined : medianOf(ratios);
 }
 

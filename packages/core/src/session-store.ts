@@ -842,14 +842,7 @@ export class SessionStore {
     }
     record.committed(changes, times);
     if (announcement !== undefined) {
-      const carried = announce === undefined ? [] : [announce];
-      this.#trips.settle(
-        'create',
-        carried,
-        carried.map(() => announced as RedisReply | Error),
-        new Map(carried.map((call) => [call, announcement])),
-        [announcement],
-      );
+      this.#trips.settleCarried('create', announcement, announce, announced);
     }
     return (claim as RedisReply[]).slice(1).map(String);
   }

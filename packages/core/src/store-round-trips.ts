@@ -135,15 +135,32 @@ export class StoreRoundTrips {
     } catch (error) {
       replies = calls.map(() => toSessError(error, what));
     }
-    this.settle(what, calls, replies, eventOf, events);
+    this.#settle(what, calls, replies, eventOf, events);
   }
 
   /**
-   * What `finish` does once its round trip has answered, also for calls that rode in the round
-   * trip of the effect itself (a creation carries its `created` event): tells the observer
-   * which events were written, local listeners every event, and queues what may succeed later.
+   * `finish` for an event whose `XADD` rode in the round trip of the effect itself (a creation
+   * carries its `created` event): `call` is that `XADD` (undefined where the stream leaves the
+   * event out) and `reply` its answer.
    */
-  settle(
+  settleCarried(
+    what: StoreOperation,
+    event: SessionEvent,
+    call: PortCall | undefined,
+    reply: RedisReply | Error | undefined,
+  ): void {
+    if (call === undefined) {
+      this.#settle(what, [], [], new Map(), [event]);
+      return;
+    }
+    this.#settle(what, [call], [reply as RedisReply | Error], new Map([[call, event]]), [event]);
+  }
+
+  /**
+   * What `finish` does once its round trip has answered: tells the observer which events were
+   * written, local listeners every event, and queues what may succeed later.
+   */
+  #settle(
     what: StoreOperation,
     calls: readonly PortCall[],
     replies: ReadonlyArray<RedisReply | Error>,
