@@ -1,8 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, relative } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
+import { compareWithBaseline } from './baseline-bench.js';
+import { prepareBaseline } from './baseline-checkout.js';
 import { startBenchRig } from './bench-rig.js';
+import { Callgrind } from './callgrind.js';
 import { benchFramework } from './framework-bench.js';
 import { measureHeap } from './heap-bench.js';
+import { countInstructions } from './instructions-bench.js';
 import { log } from './log.js';
 import { describeMachine, installedVersions, sourceRevision } from './machine.js';
 import { MEMORY_STACKS, measureMemory } from './memory-bench.js';
@@ -11,14 +15,22 @@ import { PACKAGE_DIR } from './package-dir.js';
 import { readPreviousRun } from './previous-run.js';
 import { renderMarkdown } from './report.js';
 import type {
+  BaselineRun,
   BenchResults,
   CommandCount,
   HeapRun,
+  InstructionRun,
   LostUpdateRun,
   MemoryRun,
   ThroughputRun,
 } from './results.js';
+import { ADAPTER_FRAMEWORKS } from './stacks.js';
 import { throughputChart } from './throughput-chart.js';
+
+/** The round of `npm run baseline`, so that the full run and the standalone one compare alike. */
+const BASELINE_ROUND_SECONDS = 2;
+/** Few connections: under valgrind each request is slow, and more would only queue. */
+const INSTRUCTION_CONNECTIONS = 10;
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), PACKAGE_DIR);
@@ -31,6 +43,13 @@ async function main(): Promise<void> {
       ? 'no previous results to compare with'
       : `comparing sess with ${previous.source} (${previous.revision}, ${previous.startedAt})`,
   );
+  // What the last parts need is checked (and the baseline built) before an hour of measuring.
+  if (options.instructionRequests > 0) Callgrind.assertInstalled();
+  const baseline =
+    options.baseline === undefined
+      ? undefined
+      : prepareBaseline(resolve(PACKAGE_DIR, '../..'), options.baseline, log);
+  const adapters = options.frameworks.filter((framework) => ADAPTER_FRAMEWORKS.includes(framework));
   const rig = await startBenchRig(options.pin);
   const { cpus, redis, load, counters } = rig;
   const throughput: ThroughputRun[] = [];
@@ -38,6 +57,8 @@ async function main(): Promise<void> {
   const lostUpdates: LostUpdateRun[] = [];
   const memory: MemoryRun[] = [];
   const heap: HeapRun[] = [];
+  let baselineRun: BaselineRun | undefined;
+  let instructions: InstructionRun | undefined;
   let redisServer = 'unknown';
   try {
     redisServer = await counters.serverVersion();
@@ -72,8 +93,35 @@ async function main(): Promise<void> {
         heap.push(await measureHeap(framework, redis.url, options, load, cpus, log));
       }
     }
+    if (baseline !== undefined) {
+      baselineRun = await compareWithBaseline(
+        rig,
+        baseline,
+        {
+          frameworks: adapters,
+          rounds: options.baselineRounds,
+          duration: BASELINE_ROUND_SECONDS,
+          warmup: options.warmup,
+          connections: options.connections,
+        },
+        log,
+      );
+    }
   } finally {
     await rig.stop();
+  }
+  if (options.instructionRequests > 0) {
+    // Each server alone under valgrind, with a redis-server of its own: after the rig is gone.
+    instructions = await countInstructions(
+      {
+        scenario: 'read',
+        frameworks: adapters,
+        warmup: 2 * options.instructionRequests,
+        requests: options.instructionRequests,
+        connections: INSTRUCTION_CONNECTIONS,
+      },
+      log,
+    );
   }
 
   const results: BenchResults = {
@@ -96,6 +144,8 @@ async function main(): Promise<void> {
     lostUpdates,
     memory,
     heap,
+    baseline: baselineRun,
+    instructions,
     previous,
   };
   await mkdir(dirname(options.jsonPath), { recursive: true });

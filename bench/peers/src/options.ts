@@ -18,6 +18,12 @@ export interface BenchOptions {
   /** Requests of the heap run on each sess stack in `heapFrameworks`; 0 skips it. */
   readonly heapRequests: number;
   readonly heapFrameworks: readonly Framework[];
+  /** An earlier revision of sess to measure side by side with this one; undefined skips it. */
+  readonly baseline: string | undefined;
+  /** Rounds of the baseline comparison per framework and scenario. */
+  readonly baselineRounds: number;
+  /** Reads counted by callgrind on each stack; 0 skips the count. */
+  readonly instructionRequests: number;
   /** Give each server a CPU of its own, the rest to everything else (when `taskset` works). */
   readonly pin: boolean;
   /** Write CPU profiles of the servers here (`--cpu-prof`). */
@@ -45,6 +51,13 @@ export const USAGE = `npm run bench -w @sess/bench-peers [-- options]
   --memory-sessions <n>    sessions created for the memory figure, 0 to skip (100000)
   --heap-requests <n>      requests of the heap run, 0 to skip (1000000)
   --heap-frameworks <list> sess stacks the heap run covers (express,fastify,koa)
+  --baseline <rev>         also measure sess at this earlier git revision side by side with
+                           this one, each adapter with its read cache off (checked out,
+                           installed and built once in the temporary directory)
+  --baseline-rounds <n>    rounds of 2 s per adapter and scenario of that comparison (15)
+  --instruction-requests <n>
+                           reads counted by valgrind's callgrind on each stack of the adapters,
+                           after twice as many uncounted; 0 to skip (10000; needs valgrind)
   --no-pin                 let servers, load generator and redis-server share all CPUs
                            (default: each server on a CPU of its own, via taskset)
   --cpu-prof <dir>         write V8 CPU profiles of every server into <dir>
@@ -69,6 +82,9 @@ export function parseOptions(argv: readonly string[], packageDir: string): Bench
       'memory-sessions': { type: 'string', default: '100000' },
       'heap-requests': { type: 'string', default: '1000000' },
       'heap-frameworks': { type: 'string', default: ADAPTER_FRAMEWORKS.join(',') },
+      baseline: { type: 'string' },
+      'baseline-rounds': { type: 'string', default: '15' },
+      'instruction-requests': { type: 'string', default: '10000' },
       'no-pin': { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
       out: { type: 'string', default: `${packageDir}/../RESULTS.md` },
@@ -93,6 +109,9 @@ export function parseOptions(argv: readonly string[], packageDir: string): Bench
     memorySessions: positive('memory-sessions', values['memory-sessions'], true),
     heapRequests: positive('heap-requests', values['heap-requests'], true),
     heapFrameworks: frameworkList('heap-frameworks', values['heap-frameworks']),
+    baseline: values.baseline,
+    baselineRounds: positive('baseline-rounds', values['baseline-rounds']),
+    instructionRequests: positive('instruction-requests', values['instruction-requests'], true),
     pin: !values['no-pin'],
     cpuProfileDir: values['cpu-prof'],
     markdownPath: values.out,

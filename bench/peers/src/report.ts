@@ -1,4 +1,6 @@
+import { renderBaseline } from './baseline-bench.js';
 import { describeCache } from './cache-counts.js';
+import { renderInstructions } from './instructions-bench.js';
 import { previousRunSection } from './previous-run-table.js';
 import type { BenchResults } from './results.js';
 import { SCENARIOS } from './scenarios.js';
@@ -160,6 +162,22 @@ export function renderMarkdown(results: BenchResults, jsonPath: string): string 
           .join('; ') +
         '.',
       '',
+    );
+  }
+
+  if (results.baseline !== undefined) {
+    lines.push(
+      `## sess against sess at ${results.baseline.commit.slice(0, 7)}`,
+      '',
+      ...renderBaseline(results.baseline),
+    );
+  }
+
+  if (results.instructions !== undefined) {
+    lines.push(
+      '## Instructions per read',
+      '',
+      ...renderInstructions(results.instructions, 'the tables above'),
     );
   }
 

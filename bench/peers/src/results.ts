@@ -1,7 +1,7 @@
 import type { LoadResult } from './ipc.js';
 import type { Machine } from './machine.js';
 import type { ScenarioId } from './scenarios.js';
-import type { Stack } from './stacks.js';
+import type { Framework, Kind, Stack } from './stacks.js';
 
 /** One measured load run of one stack on one scenario. */
 export interface ThroughputRun {
@@ -96,8 +96,62 @@ export interface BenchResults {
   readonly lostUpdates: readonly LostUpdateRun[];
   readonly memory: readonly MemoryRun[];
   readonly heap: readonly HeapRun[];
+  /** sess now against sess at an earlier revision, side by side in this run (`--baseline`). */
+  readonly baseline?: BaselineRun | undefined;
+  /** Instructions per read counted by callgrind in this run (`--instruction-requests`). */
+  readonly instructions?: InstructionRun | undefined;
   /** The run this one is compared with (sess without its cache), when there was one. */
   readonly previous?: PreviousRun | undefined;
+}
+
+/** One server's measured rounds of one scenario, in the order they ran. */
+export interface MeasuredRounds {
+  readonly requestsPerSecond: readonly number[];
+  /** Server CPU time per response (µs), per round. */
+  readonly cpuPerRequest: readonly number[];
+  /** Responses that were not 2xx, and errors, over all rounds. */
+  readonly failed: number;
+}
+
+/** One framework's sess app on one scenario, built now and at the baseline, same rounds. */
+export interface BaselineRow {
+  readonly framework: Framework;
+  readonly scenario: ScenarioId;
+  readonly now: MeasuredRounds;
+  readonly before: MeasuredRounds;
+}
+
+export interface BaselineRun {
+  /** The full commit id of the earlier sess. */
+  readonly commit: string;
+  readonly rounds: number;
+  readonly duration: number;
+  readonly warmup: number;
+  readonly connections: number;
+  readonly cpus: { readonly server: string; readonly others: string } | undefined;
+  readonly rows: readonly BaselineRow[];
+}
+
+/** The stacks whose instructions per request are counted. */
+export type CountedKind = Extract<Kind, 'sess' | 'sess-cache' | 'bare' | 'floor' | 'peer'>;
+
+/** Instructions per request of one scenario, counted by callgrind in each server process. */
+export interface InstructionRun {
+  readonly scenario: ScenarioId;
+  /** Requests sent before counting starts, for the JIT to settle. */
+  readonly warmup: number;
+  readonly requests: number;
+  readonly connections: number;
+  /** `valgrind --version`. */
+  readonly valgrind: string;
+  /** The version of the redis-server the servers ran against. */
+  readonly redisServer: string;
+  readonly frameworks: ReadonlyArray<{
+    readonly framework: Framework;
+    readonly perRequest: Partial<Record<CountedKind, number>>;
+    /** What the cached stack's cache did over its counted requests. */
+    readonly cache?: CacheCounts | undefined;
+  }>;
 }
 
 /** What the report compares from an earlier run: its sess and bare throughput. */

@@ -1,3 +1,4 @@
+import { baselineRatios, isSlower } from './baseline-bench.js';
 import { describeCache } from './cache-counts.js';
 import type { BenchResults, HeapRun, ThroughputRun } from './results.js';
 import type { ScenarioId } from './scenarios.js';
@@ -225,6 +226,28 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
         : `${fixed(worstCached, 3)} (worst of ${cachedReads.length} adapters; the touches' writes and their fences included, the tracking check once a second left out like the cleaner)`,
     met: worstCached === undefined ? undefined : worstCached <= CACHED_READ_COMMANDS,
   });
+
+  if (results.baseline !== undefined) {
+    const rows = results.baseline.rows;
+    const slower = rows.filter(isSlower);
+    const worst = rows
+      .map((row) => ({ row, ...baselineRatios(row) }))
+      .sort((a, b) => medianOf(a.speed) - medianOf(b.speed))[0];
+    checks.push({
+      target: `With its read cache off, no route slower than sess at ${results.baseline.commit.slice(0, 7)} (both median ratios more than 5% worse, measured side by side)`,
+      measured:
+        worst === undefined
+          ? 'not run'
+          : `${slower.length} of ${rows.length} routes slower${slower.length > 0 ? ` (${slower.map((row) => `${frameworkName(row.framework)} ${row.scenario}`).join(', ')})` : ''}; lowest: ${frameworkName(worst.row.framework)} ${worst.row.scenario} ${fixed(medianOf(worst.speed))}× by requests per second, ${fixed(medianOf(worst.cpu))}× by server CPU`,
+      met: rows.length === 0 ? undefined : slower.length === 0,
+    });
+  } else {
+    checks.push({
+      target: 'With its read cache off, no route slower than an earlier sess',
+      measured: 'not run (`--baseline <revision>`)',
+      met: undefined,
+    });
+  }
 
   const sessLost = results.lostUpdates.filter((run) => isSessKind(run.stack.kind));
   const worstKept = sessLost.flatMap((run) => run.kept.map((kept) => run.attempted - kept));
