@@ -31,6 +31,8 @@ export class CommandMonitor {
   /** Addresses of the counted server's connections; undefined: every client counts. */
   #counted: ReadonlySet<string> | undefined;
   #markerSeen: (() => void) | undefined;
+  /** Sessions the cleaner read: its removal of their index entries is its own work too. */
+  readonly #cleanerRead = new Set<string>();
 
   private constructor(monitor: BenchClient, probe: BenchClient) {
     this.#monitor = monitor;
@@ -94,17 +96,45 @@ export class CommandMonitor {
       client !== undefined &&
       (this.#channels.has(client) ||
         (client !== 'lua' && this.#counted !== undefined && !this.#counted.has(client)));
-    if (elsewhere || isBackground(command, line)) {
+    if (elsewhere || isBackground(command, line) || this.#isCleanerWork(client, command, line)) {
       this.#background++;
       return;
     }
     const counts = client === 'lua' ? this.#inScripts : this.#sent;
     counts[command] = (counts[command] ?? 0) + 1;
   }
+
+  /**
+   * What the cleaner sends for the expired sessions it found, on the same connections as the
+   * requests once a run outlasts the idle timeout: an `HMGET` of each (no request sends one),
+   * a `DEL` outside a script (a request deletes only inside its scripts), the `XADD` of their
+   * `expired` events, and the `ZREM` of the ids it read.
+   */
+  #isCleanerWork(client: string | undefined, command: string, line: string): boolean {
+    if (client === 'lua') return false;
+    switch (command) {
+      case 'HMGET': {
+        const id = /:s:\{([^}]+)\}"/.exec(line)?.[1];
+        if (id !== undefined) this.#cleanerRead.add(id);
+        return true;
+      }
+      case 'DEL':
+        return true;
+      case 'XADD':
+        return line.includes('expired');
+      case 'ZREM': {
+        const members = [...line.matchAll(/"([^"]*)"/g)].slice(2).map((match) => match[1] ?? '');
+        return members.length > 0 && members.every((id) => this.#cleanerRead.has(id));
+      }
+      default:
+        return false;
+    }
+  }
 }
 
 /**
- * sess' cleaner: its lease key, and the due-session scans only it sends. The read cache's
+ * sess' cleaner: its lease key, and the due-session scans only it sends (its work on what they
+ * find is `#isCleanerWork`). The read cache's
  * tracking: `CLIENT TRACKING` when it is set up and `CLIENT TRACKINGINFO` in each check, on
  * the data connection (a request never sends `CLIENT`); the check's `PING` on the invalidation
  * channel is told apart by its connection (`#channels`) from the `PING` that follows a write.
