@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRedis } from '@sess/testkit';
+import type { BaselineCheckout } from './baseline-checkout.js';
 import { cacheDifference, describeCache } from './cache-counts.js';
 import { Callgrind } from './callgrind.js';
 import { createSessions } from './http-client.js';
@@ -30,6 +31,8 @@ export interface InstructionSettings {
   readonly warmup: number;
   readonly requests: number;
   readonly connections: number;
+  /** An earlier sess whose sess stack is counted too, after this one's. */
+  readonly baseline?: BaselineCheckout | undefined;
 }
 
 /**
@@ -64,17 +67,24 @@ export async function countInstructions(
       const counted: {
         perRequest: Partial<Record<CountedKind, number>>;
         cache?: InstructionRun['frameworks'][number]['cache'];
+        before?: number;
       } = { perRequest: {} };
       let sessCookies: string[] | undefined;
-      for (const kind of kinds.filter((k) => kindsOf(framework).includes(k) || k === FLOOR)) {
+      const stacks: Array<{ kind: CountedKind; serverMain?: string }> = kinds
+        .filter((k) => kindsOf(framework).includes(k) || k === FLOOR)
+        .map((kind) => ({ kind }));
+      const baseline = settings.baseline;
+      if (baseline !== undefined) stacks.push({ kind: 'sess', serverMain: baseline.serverMain });
+      for (const { kind, serverMain } of stacks) {
         const server = await ServerProcess.start({ framework, kind }, redis.url, {
           wrapper: callgrind.wrapper(),
           startTimeout: START_TIMEOUT_MS,
+          serverMain,
         });
         try {
           let cookies: string[] = [];
           if (scenario.withSession) {
-            const shared = kind !== 'peer' && kind !== 'sess-cache';
+            const shared = kind !== 'peer' && kind !== 'sess-cache' && serverMain === undefined;
             cookies =
               (shared ? sessCookies : undefined) ?? (await createSessions(server.url, connections));
             if (shared) sessCookies = cookies;
@@ -89,9 +99,11 @@ export async function countInstructions(
           });
           const cache = cacheDifference(cacheBefore, await server.cacheStats());
           if (cache !== undefined) counted.cache = cache;
-          counted.perRequest[kind] = instructions / answered;
+          if (serverMain === undefined) counted.perRequest[kind] = instructions / answered;
+          else counted.before = instructions / answered;
+          const name = `${stackName({ framework, kind })}${serverMain === undefined ? '' : ` at ${baseline?.commit.slice(0, 7)}`}`;
           log(
-            `${stackName({ framework, kind }).padEnd(64)} ${Math.round(instructions / answered)} instructions per request (${scenario.id})` +
+            `${name.padEnd(64)} ${Math.round(instructions / answered)} instructions per request (${scenario.id})` +
               (cache === undefined ? '' : `; cache: ${describeCache(cache)}`),
           );
         } finally {
@@ -112,6 +124,7 @@ export async function countInstructions(
     connections,
     valgrind: Callgrind.version(),
     redisServer,
+    baseline: settings.baseline?.commit,
     frameworks,
   };
 }
@@ -183,6 +196,20 @@ export function renderInstructions(run: InstructionRun, throughputReport: string
     ...(withFloor ? ([['sess ÷ floor', (c) => times(ratio(c.floor, c.sess))]] as Column[]) : []),
     ['sess ÷ peer', (c) => times(ratio(c.peer, c.sess))],
   ];
+  const before = run.baseline?.slice(0, 7);
+  const beforeOf = new Map(run.frameworks.map((entry) => [entry.framework, entry.before]));
+  const rows = run.frameworks.map(({ framework, perRequest }) => {
+    const cells = columns.map(([, cell]) => cell(perRequest));
+    if (before !== undefined) {
+      const earlier = beforeOf.get(framework);
+      cells.push(k(earlier), times(ratio(earlier, perRequest.sess)));
+    }
+    return `| ${frameworkName(framework)} | ${cells.join(' | ')} |`;
+  });
+  const names = [
+    ...columns.map(([name]) => name),
+    ...(before === undefined ? [] : [`sess at ${before}`, `sess ÷ sess at ${before}`]),
+  ];
   const cacheLines = run.frameworks.flatMap(({ framework, cache }) =>
     cache === undefined ? [] : [`- ${frameworkName(framework)}: ${describeCache(cache)}`],
   );
@@ -197,14 +224,11 @@ export function renderInstructions(run: InstructionRun, throughputReport: string
         ]
       : []),
     '',
-    `| Framework | ${columns.map(([name]) => name).join(' | ')} |`,
-    `|---|${columns.map(() => '---:').join('|')}|`,
-    ...run.frameworks.map(
-      ({ framework, perRequest }) =>
-        `| ${frameworkName(framework)} | ${columns.map(([, cell]) => cell(perRequest)).join(' | ')} |`,
-    ),
+    `| Framework | ${names.join(' | ')} |`,
+    `|---|${names.map(() => '---:').join('|')}|`,
+    ...rows,
     '',
-    `Peers: ${run.frameworks.map(({ framework }) => `${frameworkName(framework)}: ${peerName(framework)}`).join('; ')}.`,
+    `${before === undefined ? '' : `sess at ${before} is the same sess app built from that revision, counted the same way with sessions of its own. `}Peers: ${run.frameworks.map(({ framework }) => `${frameworkName(framework)}: ${peerName(framework)}`).join('; ')}.`,
     '',
   ];
 }

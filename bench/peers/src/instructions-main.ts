@@ -1,5 +1,7 @@
 import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { prepareBaseline } from './baseline-checkout.js';
 import { countInstructions, renderInstructions } from './instructions-bench.js';
 import { log } from './log.js';
 import { describeMachine, sourceRevision } from './machine.js';
@@ -18,6 +20,8 @@ const USAGE = `npm run instructions -w @sess/bench-peers [-- options]   (needs v
   --warmup <n>         requests before counting starts, for the JIT to settle (20000)
   --requests <n>       requests counted (10000)
   --connections <n>    concurrent connections of the load generator (10)
+  --revision <rev>     count sess at this earlier git revision too (checked out, installed and
+                       built once in the temporary directory, as by npm run baseline)
   --out <file>         the Markdown report (results/instructions.md for reads,
                        results/instructions-<scenario>.md otherwise)`;
 
@@ -31,6 +35,7 @@ async function main(): Promise<void> {
       warmup: { type: 'string', default: '20000' },
       requests: { type: 'string', default: '10000' },
       connections: { type: 'string', default: '10' },
+      revision: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -54,6 +59,10 @@ async function main(): Promise<void> {
       warmup: positive('warmup', values.warmup),
       requests: positive('requests', values.requests),
       connections: positive('connections', values.connections),
+      baseline:
+        values.revision === undefined
+          ? undefined
+          : prepareBaseline(resolve(PACKAGE_DIR, '../..'), values.revision, log),
     },
     log,
   );

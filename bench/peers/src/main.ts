@@ -119,6 +119,7 @@ async function main(): Promise<void> {
         warmup: 2 * options.instructionRequests,
         requests: options.instructionRequests,
         connections: INSTRUCTION_CONNECTIONS,
+        baseline,
       },
       log,
     );

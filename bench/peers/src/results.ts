@@ -146,11 +146,15 @@ export interface InstructionRun {
   readonly valgrind: string;
   /** The version of the redis-server the servers ran against. */
   readonly redisServer: string;
+  /** The commit of an earlier sess whose sess stack was counted too (`before`). */
+  readonly baseline?: string | undefined;
   readonly frameworks: ReadonlyArray<{
     readonly framework: Framework;
     readonly perRequest: Partial<Record<CountedKind, number>>;
     /** What the cached stack's cache did over its counted requests. */
     readonly cache?: CacheCounts | undefined;
+    /** The sess stack of the earlier sess, per request. */
+    readonly before?: number | undefined;
   }>;
 }
 
