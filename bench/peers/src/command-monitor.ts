@@ -96,7 +96,7 @@ export class CommandMonitor {
       client !== undefined &&
       (this.#channels.has(client) ||
         (client !== 'lua' && this.#counted !== undefined && !this.#counted.has(client)));
-    if (elsewhere || isBackground(command, line) || this.#isCleanerWork(client, command, line)) {
+    if (elsewhere || this.#isBackground(client, command, line)) {
       this.#background++;
       return;
     }
@@ -105,12 +105,19 @@ export class CommandMonitor {
   }
 
   /**
-   * What the cleaner sends for the expired sessions it found, on the same connections as the
-   * requests once a run outlasts the idle timeout: an `HMGET` of each (no request sends one),
-   * a `DEL` outside a script (a request deletes only inside its scripts), the `XADD` of their
-   * `expired` events, and the `ZREM` of the ids it read.
+   * Traffic no request causes, on any connection. sess' cleaner: its lease key and the
+   * due-session scans only it sends, then, once a run outlasts the idle timeout, what it sends
+   * for the expired sessions it found: an `HMGET` of each (no request sends one), a `DEL`
+   * outside a script (a request deletes only inside its scripts), the `XADD` of their
+   * `expired` events and the `ZREM` of the ids it read. The read cache's tracking: `CLIENT
+   * TRACKING` when it is set up and `CLIENT TRACKINGINFO` in each check, on the data connection
+   * (a request never sends `CLIENT`); the check's `PING` on the invalidation channel is told
+   * apart by its connection (`#channels`) from the `PING` that follows a write.
    */
-  #isCleanerWork(client: string | undefined, command: string, line: string): boolean {
+  #isBackground(client: string | undefined, command: string, line: string): boolean {
+    if (command === 'ZRANGEBYSCORE' || command === 'CLIENT' || line.includes('"sess:{cleaner}"')) {
+      return true;
+    }
     if (client === 'lua') return false;
     switch (command) {
       case 'HMGET': {
@@ -130,17 +137,6 @@ export class CommandMonitor {
         return false;
     }
   }
-}
-
-/**
- * sess' cleaner: its lease key, and the due-session scans only it sends (its work on what they
- * find is `#isCleanerWork`). The read cache's
- * tracking: `CLIENT TRACKING` when it is set up and `CLIENT TRACKINGINFO` in each check, on
- * the data connection (a request never sends `CLIENT`); the check's `PING` on the invalidation
- * channel is told apart by its connection (`#channels`) from the `PING` that follows a write.
- */
-function isBackground(command: string, line: string): boolean {
-  return command === 'ZRANGEBYSCORE' || command === 'CLIENT' || line.includes('"sess:{cleaner}"');
 }
 
 /** The `addr` of every client `CLIENT LIST` shows in Pub/Sub mode (flag `P`). */

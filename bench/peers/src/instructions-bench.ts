@@ -197,13 +197,9 @@ export function renderInstructions(run: InstructionRun, throughputReport: string
     ['sess ÷ peer', (c) => times(ratio(c.peer, c.sess))],
   ];
   const before = run.baseline?.slice(0, 7);
-  const beforeOf = new Map(run.frameworks.map((entry) => [entry.framework, entry.before]));
-  const rows = run.frameworks.map(({ framework, perRequest }) => {
+  const rows = run.frameworks.map(({ framework, perRequest, before: earlier }) => {
     const cells = columns.map(([, cell]) => cell(perRequest));
-    if (before !== undefined) {
-      const earlier = beforeOf.get(framework);
-      cells.push(k(earlier), times(ratio(earlier, perRequest.sess)));
-    }
+    if (before !== undefined) cells.push(k(earlier), times(ratio(earlier, perRequest.sess)));
     return `| ${frameworkName(framework)} | ${cells.join(' | ')} |`;
   });
   const names = [
