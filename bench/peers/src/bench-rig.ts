@@ -36,3 +36,17 @@ export async function startBenchRig(pin: boolean): Promise<BenchRig> {
     },
   };
 }
+
+/**
+ * `work` on a rig of its own, stopped after it. Each part of a long run gets one: the sessions
+ * an earlier part created expire half an hour later, and a sess server whose cleaner holds the
+ * lease would spend a later part's rounds deleting them, on one of the two stacks being compared.
+ */
+export async function onFreshRig<T>(pin: boolean, work: (rig: BenchRig) => Promise<T>): Promise<T> {
+  const rig = await startBenchRig(pin);
+  try {
+    return await work(rig);
+  } finally {
+    await rig.stop();
+  }
+}

@@ -2,8 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { compareWithBaseline } from './baseline-bench.js';
 import { prepareBaseline } from './baseline-checkout.js';
-import { startBenchRig } from './bench-rig.js';
+import { onFreshRig } from './bench-rig.js';
 import { Callgrind } from './callgrind.js';
+import { planCpus } from './cpu-pinning.js';
 import { benchFramework } from './framework-bench.js';
 import { measureHeap } from './heap-bench.js';
 import { countInstructions } from './instructions-bench.js';
@@ -50,8 +51,7 @@ async function main(): Promise<void> {
       ? undefined
       : prepareBaseline(resolve(PACKAGE_DIR, '../..'), options.baseline, log);
   const adapters = options.frameworks.filter((framework) => ADAPTER_FRAMEWORKS.includes(framework));
-  const rig = await startBenchRig(options.pin);
-  const { cpus, redis, load, counters } = rig;
+  const cpus = options.pin ? planCpus() : undefined;
   const throughput: ThroughputRun[] = [];
   const commands: CommandCount[] = [];
   const lostUpdates: LostUpdateRun[] = [];
@@ -59,42 +59,47 @@ async function main(): Promise<void> {
   const heap: HeapRun[] = [];
   let baselineRun: BaselineRun | undefined;
   let instructions: InstructionRun | undefined;
-  let redisServer = 'unknown';
-  try {
-    redisServer = await counters.serverVersion();
-    log(`redis-server ${redisServer} at ${redis.url}`);
-    log(
-      cpus === undefined
-        ? 'CPUs shared by everything (no pinning)'
-        : `servers on CPU ${cpus.server}; load generator, redis-server and the bench on CPU ${cpus.others}`,
-    );
-    for (const framework of options.frameworks) {
-      const results = await benchFramework(framework, {
+  const redisServer = await onFreshRig(options.pin, (rig) => rig.counters.serverVersion());
+  log(`redis-server ${redisServer}, a new one for each framework and each part of the run`);
+  log(
+    cpus === undefined
+      ? 'CPUs shared by everything (no pinning)'
+      : `servers on CPU ${cpus.server}; load generator, redis-server and the bench on CPU ${cpus.others}`,
+  );
+  for (const framework of options.frameworks) {
+    const results = await onFreshRig(options.pin, (rig) =>
+      benchFramework(framework, {
         options,
         cpus,
-        redisUrl: redis.url,
-        counters,
-        load,
+        redisUrl: rig.redis.url,
+        counters: rig.counters,
+        load: rig.load,
         log,
-      });
-      throughput.push(...results.throughput);
-      commands.push(...results.commands);
-      lostUpdates.push(...results.lostUpdates);
-    }
-    if (options.memorySessions > 0) {
+      }),
+    );
+    throughput.push(...results.throughput);
+    commands.push(...results.commands);
+    lostUpdates.push(...results.lostUpdates);
+  }
+  if (options.memorySessions > 0) {
+    await onFreshRig(options.pin, async ({ load }) => {
       for (const entry of MEMORY_STACKS) {
         const run = await measureMemory(entry, options.memorySessions, load, cpus);
         memory.push(run);
         log(`memory ${entry.label}: ${run.bytesPerSession.toFixed(0)} bytes per session`);
       }
-    }
-    if (options.heapRequests > 0) {
-      for (const framework of options.heapFrameworks) {
-        heap.push(await measureHeap(framework, redis.url, options, load, cpus, log));
-      }
-    }
-    if (baseline !== undefined) {
-      baselineRun = await compareWithBaseline(
+    });
+  }
+  for (const framework of options.heapRequests > 0 ? options.heapFrameworks : []) {
+    heap.push(
+      await onFreshRig(options.pin, ({ redis, load }) =>
+        measureHeap(framework, redis.url, options, load, cpus, log),
+      ),
+    );
+  }
+  if (baseline !== undefined) {
+    baselineRun = await onFreshRig(options.pin, (rig) =>
+      compareWithBaseline(
         rig,
         baseline,
         {
@@ -105,10 +110,8 @@ async function main(): Promise<void> {
           connections: options.connections,
         },
         log,
-      );
-    }
-  } finally {
-    await rig.stop();
+      ),
+    );
   }
   if (options.instructionRequests > 0) {
     // Each server alone under valgrind, with a redis-server of its own: after the rig is gone.

@@ -119,6 +119,8 @@ export interface BaselineRow {
   readonly scenario: ScenarioId;
   readonly now: MeasuredRounds;
   readonly before: MeasuredRounds;
+  /** The second measurement of a route the first found slower (see `isSlower`). */
+  readonly recheck?: { readonly now: MeasuredRounds; readonly before: MeasuredRounds } | undefined;
 }
 
 export interface BaselineRun {
@@ -128,6 +130,8 @@ export interface BaselineRun {
   readonly duration: number;
   readonly warmup: number;
   readonly connections: number;
+  /** Pairs of servers each scenario's rounds were spread over (one in runs before there was a choice). */
+  readonly serverPairs?: number | undefined;
   readonly cpus: { readonly server: string; readonly others: string } | undefined;
   readonly rows: readonly BaselineRow[];
 }

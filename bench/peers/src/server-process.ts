@@ -7,6 +7,8 @@ import { type Stack, stackName } from './stacks.js';
 
 const SERVER_MAIN = fileURLToPath(new URL('./server-main.js', import.meta.url));
 const START_TIMEOUT_MS = 20_000;
+/** How long a question to a server (CPU time, heap, cache figures) may wait for its answer. */
+const ASK_TIMEOUT_MS = 300_000;
 
 export interface ServerProcessOptions {
   /** Write a V8 CPU profile of the server into this directory when it exits. */
@@ -106,15 +108,32 @@ export class ServerProcess {
     answer: T,
   ): Promise<Extract<ServerReport, { type: T }>> {
     const child = this.#child;
+    const name = stackName(this.stack);
     return new Promise((resolve, reject) => {
-      const onExit = () => reject(new Error(`${stackName(this.stack)} exited`));
-      child.once('exit', onExit);
-      child.on('message', function onMessage(message: ServerReport) {
-        if (message.type !== answer) return;
+      const settle = () => {
+        clearTimeout(timer);
         child.off('message', onMessage);
         child.off('exit', onExit);
+      };
+      const onExit = () => {
+        settle();
+        reject(new Error(`${name} exited`));
+      };
+      // A server that does not know the question (an earlier revision's) would leave the run
+      // waiting for good; even under callgrind an answer takes seconds.
+      const timer = setTimeout(() => {
+        settle();
+        reject(
+          new Error(`${name}: no answer to '${command.type}' within ${ASK_TIMEOUT_MS / 1000} s`),
+        );
+      }, ASK_TIMEOUT_MS);
+      const onMessage = (message: ServerReport) => {
+        if (message.type !== answer) return;
+        settle();
         resolve(message as Extract<ServerReport, { type: T }>);
-      });
+      };
+      child.once('exit', onExit);
+      child.on('message', onMessage);
       child.send(command);
     });
   }

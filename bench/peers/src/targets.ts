@@ -234,7 +234,7 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       .map((row) => ({ row, ...baselineRatios(row) }))
       .sort((a, b) => medianOf(a.speed) - medianOf(b.speed))[0];
     checks.push({
-      target: `With its read cache off, no route slower than sess at ${results.baseline.commit.slice(0, 7)} (both median ratios more than 5% worse, measured side by side)`,
+      target: `With its read cache off, no route slower than sess at ${results.baseline.commit.slice(0, 7)} (both median ratios more than 5% worse, measured side by side, and again in a second measurement)`,
       measured:
         worst === undefined
           ? 'not run'
