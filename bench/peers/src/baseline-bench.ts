@@ -76,6 +76,11 @@ export async function compareWithBaseline(
 
 type Which = 'now' | 'before';
 
+/** Which of the two goes first, alternating, so that neither always follows the other. */
+function turn(n: number): readonly Which[] {
+  return n % 2 === 0 ? ['now', 'before'] : ['before', 'now'];
+}
+
 interface RoundsJob extends BaselineSettings {
   readonly rig: BenchRig;
   readonly baseline: BaselineCheckout;
@@ -95,7 +100,7 @@ async function measureRounds(job: RoundsJob): Promise<Record<Which, MeasuredRoun
   const mains: Record<Which, string | undefined> = { now: undefined, before: baseline.serverMain };
   let round = 0;
   for (let pair = 0; pair < job.pairs; pair++) {
-    const starting: readonly Which[] = pair % 2 === 0 ? ['now', 'before'] : ['before', 'now'];
+    const starting = turn(pair);
     const servers: Partial<Record<Which, ServerProcess>> = {};
     try {
       for (const which of starting) {
@@ -115,9 +120,7 @@ async function measureRounds(job: RoundsJob): Promise<Record<Which, MeasuredRoun
       // This pair's share of the rounds: the first pairs take one more when they do not divide.
       const share = Math.floor(rounds / job.pairs) + (pair < rounds % job.pairs ? 1 : 0);
       for (let i = 0; i < share; i++, round++) {
-        // Alternate which goes first, so neither always follows the other.
-        const order: readonly Which[] = round % 2 === 0 ? ['now', 'before'] : ['before', 'now'];
-        for (const which of order) {
+        for (const which of turn(round)) {
           const server = servers[which] as ServerProcess;
           const cpuBefore = await server.cpuMicros();
           const result = await rig.load.run({ ...runOf(server, cookies[which]), duration });

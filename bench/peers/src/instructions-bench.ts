@@ -93,15 +93,11 @@ export async function countInstructions(
             sendRequests(load, server.url, scenario, cookies, amount, connections, log);
           await send(warmup);
           let answered = requests;
-          // An earlier revision's server may predate the question (it would never answer) and
-          // has no read cache to ask about: only this checkout's are asked.
-          const cacheStats = () =>
-            serverMain === undefined ? server.cacheStats() : Promise.resolve(undefined);
-          const cacheBefore = await cacheStats();
+          const cacheBefore = await server.cacheStats();
           const instructions = await callgrind.measure(server.pid as number, async () => {
             answered = await send(requests);
           });
-          const cache = cacheDifference(cacheBefore, await cacheStats());
+          const cache = cacheDifference(cacheBefore, await server.cacheStats());
           if (cache !== undefined) counted.cache = cache;
           if (serverMain === undefined) counted.perRequest[kind] = instructions / answered;
           else counted.before = instructions / answered;

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { compareWithBaseline } from './baseline-bench.js';
 import { prepareBaseline } from './baseline-checkout.js';
-import { onFreshRig } from './bench-rig.js';
+import { type BenchRig, onFreshRig } from './bench-rig.js';
 import { Callgrind } from './callgrind.js';
 import { planCpus } from './cpu-pinning.js';
 import { benchFramework } from './framework-bench.js';
@@ -59,15 +59,21 @@ async function main(): Promise<void> {
   const heap: HeapRun[] = [];
   let baselineRun: BaselineRun | undefined;
   let instructions: InstructionRun | undefined;
-  const redisServer = await onFreshRig(options.pin, (rig) => rig.counters.serverVersion());
-  log(`redis-server ${redisServer}, a new one for each framework and each part of the run`);
+  let redisServer = 'unknown';
+  // Every part on a redis-server of its own (see `onFreshRig`); the report names their version.
+  const fresh = <T>(work: (rig: BenchRig) => Promise<T>): Promise<T> =>
+    onFreshRig(options.pin, async (rig) => {
+      redisServer = await rig.counters.serverVersion();
+      return work(rig);
+    });
+  log('a new redis-server for each framework and each part of the run');
   log(
     cpus === undefined
       ? 'CPUs shared by everything (no pinning)'
       : `servers on CPU ${cpus.server}; load generator, redis-server and the bench on CPU ${cpus.others}`,
   );
   for (const framework of options.frameworks) {
-    const results = await onFreshRig(options.pin, (rig) =>
+    const results = await fresh((rig) =>
       benchFramework(framework, {
         options,
         cpus,
@@ -82,7 +88,7 @@ async function main(): Promise<void> {
     lostUpdates.push(...results.lostUpdates);
   }
   if (options.memorySessions > 0) {
-    await onFreshRig(options.pin, async ({ load }) => {
+    await fresh(async ({ load }) => {
       for (const entry of MEMORY_STACKS) {
         const run = await measureMemory(entry, options.memorySessions, load, cpus);
         memory.push(run);
@@ -92,13 +98,11 @@ async function main(): Promise<void> {
   }
   for (const framework of options.heapRequests > 0 ? options.heapFrameworks : []) {
     heap.push(
-      await onFreshRig(options.pin, ({ redis, load }) =>
-        measureHeap(framework, redis.url, options, load, cpus, log),
-      ),
+      await fresh(({ redis, load }) => measureHeap(framework, redis.url, options, load, cpus, log)),
     );
   }
   if (baseline !== undefined) {
-    baselineRun = await onFreshRig(options.pin, (rig) =>
+    baselineRun = await fresh((rig) =>
       compareWithBaseline(
         rig,
         baseline,

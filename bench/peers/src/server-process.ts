@@ -32,10 +32,16 @@ export class ServerProcess {
   /** The server's process (a wrapper's, which runs node in the same process). */
   readonly pid: number | undefined;
   readonly #child: ChildProcess;
+  /**
+   * Built from another checkout (`serverMain`): an earlier revision, whose server answers only
+   * what every revision's does (`listening`, `cpu`, `heap`, `close`).
+   */
+  readonly #earlier: boolean;
 
-  private constructor(stack: Stack, child: ChildProcess, port: number) {
+  private constructor(stack: Stack, child: ChildProcess, port: number, earlier: boolean) {
     this.stack = stack;
     this.#child = child;
+    this.#earlier = earlier;
     this.pid = child.pid;
     this.url = `http://127.0.0.1:${port}`;
   }
@@ -82,7 +88,7 @@ export class ServerProcess {
         child.off('message', onMessage);
       });
     });
-    return new ServerProcess(stack, child, port);
+    return new ServerProcess(stack, child, port, options.serverMain !== undefined);
   }
 
   /** Heap in use after a full collection, in bytes. */
@@ -97,8 +103,12 @@ export class ServerProcess {
     return reply.micros;
   }
 
-  /** The figures of the app's read cache, undefined when it has none. */
+  /**
+   * The figures of the app's read cache, undefined when it has none. An earlier revision's
+   * server is not asked: it may predate the question, and would never answer.
+   */
   async cacheStats(): Promise<PortCacheStats | undefined> {
+    if (this.#earlier) return undefined;
     const reply = await this.#ask({ type: 'cache' }, 'cache');
     return reply.stats ?? undefined;
   }
@@ -119,8 +129,8 @@ export class ServerProcess {
         settle();
         reject(new Error(`${name} exited`));
       };
-      // A server that does not know the question (an earlier revision's) would leave the run
-      // waiting for good; even under callgrind an answer takes seconds.
+      // A server that does not know the question would leave the run waiting for good; even
+      // under callgrind an answer takes seconds.
       const timer = setTimeout(() => {
         settle();
         reject(
