@@ -79,7 +79,8 @@ export async function benchFramework(
           `${stackName(run.stack).padEnd(64)} ${scenario.id.padEnd(9)} ` +
             `${run.rounds.map((round) => round.requestsPerSecond.toFixed(0).padStart(6)).join(' ')} req/s  ` +
             `p99 ${run.load.latencyP99} ms  ${run.serverCpuPerRequest.toFixed(0)} µs CPU/req  ` +
-            `${run.executedPerRequest.toFixed(2)} cmds/req` +
+            `${run.executedPerRequest.toFixed(2)} cmds/req  ` +
+            `Redis ${run.redisCpuPerRequest?.toFixed(1) ?? '–'} µs/req` +
             (run.cache === undefined ? '' : `  cache: ${describeCache(run.cache)}`) +
             (failures(run) > 0 ? `  (${failures(run)} failed)` : ''),
         );
@@ -145,9 +146,12 @@ async function measureScenario(
       if (round === 0 && options.warmup > 0) await load.run({ ...job, duration: options.warmup });
       const cacheBefore = await server.cacheStats();
       const cpuBefore = await server.cpuMicros();
+      // Read outside the two INFO stats, so the command count (which allows for one INFO) misses them.
+      const redisCpuBefore = await counters.cpuMicros();
       const before = await counters.commandsProcessed();
       const result = await load.run({ ...job, duration: options.duration });
       const after = await counters.commandsProcessed();
+      const redisCpuAfter = await counters.cpuMicros();
       const cpuAfter = await server.cpuMicros();
       const cacheAfter = await server.cacheStats();
       const perRequest = (value: number) => (result.requests > 0 ? value / result.requests : 0);
@@ -156,6 +160,7 @@ async function measureScenario(
         load: result,
         executed: perRequest(after - before - 1),
         cpu: perRequest(cpuAfter - cpuBefore),
+        redisCpu: perRequest(redisCpuAfter - redisCpuBefore),
         cache: cacheDifference(cacheBefore, cacheAfter),
       });
     }
@@ -174,6 +179,7 @@ async function measureScenario(
       rounds: measured.map((entry) => entry.load),
       serverCpuPerRequest: medianOf(measured.map((entry) => entry.cpu)),
       executedPerRequest: medianOf(measured.map((entry) => entry.executed)),
+      redisCpuPerRequest: medianOf(measured.map((entry) => entry.redisCpu)),
       cache: sumCache(measured.map((entry) => entry.cache)),
     };
   });
@@ -183,6 +189,7 @@ interface Round {
   readonly load: LoadResult;
   readonly executed: number;
   readonly cpu: number;
+  readonly redisCpu: number;
   readonly cache: CacheCounts | undefined;
 }
 

@@ -22,6 +22,15 @@ export class RedisCounters {
     return infoField(await this.#client.info('stats'), 'total_commands_processed');
   }
 
+  /**
+   * `used_cpu_user` + `used_cpu_sys` in µs: what redis-server has spent serving, on the CPU it
+   * shares with the load generator here, so a stack that costs Redis more slows its own load.
+   */
+  async cpuMicros(): Promise<number> {
+    const info = await this.#client.info('cpu');
+    return (infoField(info, 'used_cpu_user') + infoField(info, 'used_cpu_sys')) * 1e6;
+  }
+
   /** `used_memory`: bytes Redis' allocator holds for data, buffers and bookkeeping. */
   async usedMemory(): Promise<number> {
     return infoField(await this.#client.info('memory'), 'used_memory');
@@ -48,7 +57,7 @@ export class RedisCounters {
 }
 
 function infoField(info: string, field: string): number {
-  const match = new RegExp(`^${field}:(\\d+)`, 'm').exec(info);
+  const match = new RegExp(`^${field}:(\\d+(?:\\.\\d+)?)`, 'm').exec(info);
   if (match === null) throw new Error(`INFO has no ${field}`);
   return Number(match[1]);
 }

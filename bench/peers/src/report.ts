@@ -65,10 +65,11 @@ export function renderMarkdown(results: BenchResults, jsonPath: string): string 
     '',
     '"Sent" is what the request path sends to Redis, a script call counting as one command: counted with `MONITOR` over ' +
       `${results.settings.commandRequests} requests per stack and scenario, on the counted server's own connections only (every server of a framework runs while one is counted), and what no request causes left out: sess' background cleaner, and the read cache's tracking, set up once and checked once a second with a \`CLIENT TRACKINGINFO\` and a \`PING\` on its invalidation connection; the \`PING\` that follows each write with the cache on is counted. ` +
-      '"Executed" is the growth of Redis\' own `total_commands_processed` per response during the throughput run: it also counts every command a script runs inside Redis, and the cleaner.',
+      '"Executed" is the growth of Redis\' own `total_commands_processed` per response during the throughput run: it also counts every command a script runs inside Redis, and the cleaner. ' +
+      '"Redis CPU" is the growth of redis-server\'s `used_cpu_user` + `used_cpu_sys` per response over the same rounds (median of the rounds), what the other servers of the framework send meanwhile included: redis-server shares its CPU with the load generator here, so what a stack costs Redis slows the load that measures it.',
     '',
-    '| Framework | Scenario | Stack | sent | what | executed |',
-    '|---|---|---|---:|---|---:|',
+    '| Framework | Scenario | Stack | sent | what | executed | Redis CPU µs |',
+    '|---|---|---|---:|---|---:|---:|',
   );
   for (const framework of frameworks) {
     for (const scenario of SCENARIOS) {
@@ -87,7 +88,7 @@ export function renderMarkdown(results: BenchResults, jsonPath: string): string 
               .join(', ') || '–'
           : 'not run';
         lines.push(
-          `| ${frameworkName(framework)} | ${scenario.id} | ${kindLabel(kind)} | ${count ? count.sentPerRequest.toFixed(3) : '–'} | ${mix} | ${run ? run.executedPerRequest.toFixed(2) : '–'} |`,
+          `| ${frameworkName(framework)} | ${scenario.id} | ${kindLabel(kind)} | ${count ? count.sentPerRequest.toFixed(3) : '–'} | ${mix} | ${run ? run.executedPerRequest.toFixed(2) : '–'} | ${run?.redisCpuPerRequest?.toFixed(1) ?? '–'} |`,
         );
       }
     }

@@ -15,6 +15,8 @@ export interface ThroughputRun {
   readonly serverCpuPerRequest: number;
   /** `total_commands_processed` growth per response: scripts' inner commands and sess' cleaner included. */
   readonly executedPerRequest: number;
+  /** redis-server's CPU time per response (µs), median of the rounds; absent before it was measured. */
+  readonly redisCpuPerRequest?: number | undefined;
   /** What the stack's read cache did over the measured rounds (`sess-cache` only). */
   readonly cache?: CacheCounts | undefined;
 }
