@@ -1,7 +1,7 @@
 import type { BaselineCheckout } from './baseline-checkout.js';
 import type { BenchRig } from './bench-rig.js';
 import { createSessions } from './http-client.js';
-import type { BaselineRow, BaselineRun, MeasuredRounds } from './results.js';
+import type { BaselineRow, BaselineRun, MeasuredPair, MeasuredRounds } from './results.js';
 import { SCENARIOS } from './scenarios.js';
 import { ServerProcess } from './server-process.js';
 import { type Framework, frameworkName } from './stacks.js';
@@ -93,7 +93,7 @@ interface RoundsJob extends BaselineSettings {
  * `rounds` rounds of one scenario, the two servers taking turns, spread over `pairs` pairs of
  * servers started for it (each pair warmed up first; which of the two starts first alternates).
  */
-async function measureRounds(job: RoundsJob): Promise<Record<Which, MeasuredRounds>> {
+async function measureRounds(job: RoundsJob): Promise<MeasuredPair> {
   const { rig, baseline, framework, scenario, rounds, duration, warmup, connections } = job;
   const measured = { now: emptyRounds(), before: emptyRounds() };
   const stack = { framework, kind: 'sess' } as const;
@@ -152,10 +152,7 @@ function emptyRounds(): { requestsPerSecond: number[]; cpuPerRequest: number[]; 
  * A row's ratios of the same rounds, sorted: `speed` now ÷ before by requests per second,
  * `cpu` before ÷ now by server CPU per request (above 1: now costs less).
  */
-export function baselineRatios(row: Record<Which, MeasuredRounds>): {
-  speed: number[];
-  cpu: number[];
-} {
+export function baselineRatios(row: MeasuredPair): { speed: number[]; cpu: number[] } {
   return {
     speed: roundRatios(row.now.requestsPerSecond, row.before.requestsPerSecond),
     cpu: roundRatios(row.before.cpuPerRequest, row.now.cpuPerRequest),
@@ -163,7 +160,7 @@ export function baselineRatios(row: Record<Which, MeasuredRounds>): {
 }
 
 /** Whether one measurement finds the route slower now: both median ratios more than 5% worse. */
-function slowerIn(measured: Record<Which, MeasuredRounds>): boolean {
+function slowerIn(measured: MeasuredPair): boolean {
   const { speed, cpu } = baselineRatios(measured);
   return medianOf(speed) < SLOWER_BELOW && medianOf(cpu) < SLOWER_BELOW;
 }

@@ -146,21 +146,18 @@ async function measureScenario(
       if (round === 0 && options.warmup > 0) await load.run({ ...job, duration: options.warmup });
       const cacheBefore = await server.cacheStats();
       const cpuBefore = await server.cpuMicros();
-      // Read outside the two INFO stats, so the command count (which allows for one INFO) misses them.
-      const redisCpuBefore = await counters.cpuMicros();
-      const before = await counters.commandsProcessed();
+      const before = await counters.usage();
       const result = await load.run({ ...job, duration: options.duration });
-      const after = await counters.commandsProcessed();
-      const redisCpuAfter = await counters.cpuMicros();
+      const after = await counters.usage();
       const cpuAfter = await server.cpuMicros();
       const cacheAfter = await server.cacheStats();
       const perRequest = (value: number) => (result.requests > 0 ? value / result.requests : 0);
       // `after` includes the INFO that read `before`.
       rounds.get(kind)?.push({
         load: result,
-        executed: perRequest(after - before - 1),
+        executed: perRequest(after.commands - before.commands - 1),
         cpu: perRequest(cpuAfter - cpuBefore),
-        redisCpu: perRequest(redisCpuAfter - redisCpuBefore),
+        redisCpu: perRequest(after.cpuMicros - before.cpuMicros),
         cache: cacheDifference(cacheBefore, cacheAfter),
       });
     }

@@ -15,20 +15,18 @@ export class RedisCounters {
   }
 
   /**
-   * `total_commands_processed`: every command Redis ran, those inside scripts included. Each
-   * call of this adds one (its own INFO) to what the next call sees.
-   */
-  async commandsProcessed(): Promise<number> {
-    return infoField(await this.#client.info('stats'), 'total_commands_processed');
-  }
-
-  /**
-   * `used_cpu_user` + `used_cpu_sys` in µs: what redis-server has spent serving, on the CPU it
+   * What Redis has done so far, from one INFO (its default sections hold both): `commands`,
+   * `total_commands_processed`, every command Redis ran, those inside scripts included (each
+   * call of this adds one, its own INFO, to what the next call sees); `cpuMicros`,
+   * `used_cpu_user` + `used_cpu_sys` in µs, what redis-server has spent serving, on the CPU it
    * shares with the load generator here, so a stack that costs Redis more slows its own load.
    */
-  async cpuMicros(): Promise<number> {
-    const info = await this.#client.info('cpu');
-    return (infoField(info, 'used_cpu_user') + infoField(info, 'used_cpu_sys')) * 1e6;
+  async usage(): Promise<{ commands: number; cpuMicros: number }> {
+    const info = await this.#client.info();
+    return {
+      commands: infoField(info, 'total_commands_processed'),
+      cpuMicros: (infoField(info, 'used_cpu_user') + infoField(info, 'used_cpu_sys')) * 1e6,
+    };
   }
 
   /** `used_memory`: bytes Redis' allocator holds for data, buffers and bookkeeping. */

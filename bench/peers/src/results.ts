@@ -122,7 +122,13 @@ export interface BaselineRow {
   readonly now: MeasuredRounds;
   readonly before: MeasuredRounds;
   /** The second measurement of a route the first found slower (see `isSlower`). */
-  readonly recheck?: { readonly now: MeasuredRounds; readonly before: MeasuredRounds } | undefined;
+  readonly recheck?: MeasuredPair | undefined;
+}
+
+/** One measurement of a route: the rounds of sess now and of sess at the earlier revision. */
+export interface MeasuredPair {
+  readonly now: MeasuredRounds;
+  readonly before: MeasuredRounds;
 }
 
 export interface BaselineRun {
