@@ -116,11 +116,9 @@ export interface MeasuredRounds {
 }
 
 /** One framework's sess app on one scenario, built now and at the baseline, same rounds. */
-export interface BaselineRow {
+export interface BaselineRow extends MeasuredPair {
   readonly framework: Framework;
   readonly scenario: ScenarioId;
-  readonly now: MeasuredRounds;
-  readonly before: MeasuredRounds;
   /** The second measurement of a route the first found slower (see `isSlower`). */
   readonly recheck?: MeasuredPair | undefined;
 }
