@@ -2,6 +2,7 @@ import type { SetCookie } from 'cookie';
 import { findCookieValue } from './cookie-header.js';
 import { CookieSigner } from './cookie-signer.js';
 import type { ResolvedCookieOptions } from './http-options.js';
+import { RecentMap } from './recent-map.js';
 import { isValidSessionId } from './session-id.js';
 import { SetCookieTemplate } from './set-cookie-template.js';
 
@@ -19,6 +20,12 @@ export interface IncomingCookie {
   readonly stale: boolean;
 }
 
+/** An accepted value, remembered under its `shortKey`. */
+interface AcceptedValue {
+  readonly value: string;
+  readonly incoming: IncomingCookie;
+}
+
 const ABSENT: IncomingCookie = Object.freeze({ present: false, id: undefined, stale: false });
 const INVALID: IncomingCookie = Object.freeze({ present: true, id: undefined, stale: false });
 
@@ -28,6 +35,8 @@ const INVALID: IncomingCookie = Object.freeze({ present: true, id: undefined, st
  * forged cookies cannot evict the real ones; a hit tells the sender nothing it did not hold.
  */
 const ACCEPTED_CACHE_SIZE = 4_096;
+/** How many of a value's characters make its key in that memo (see `shortKey`). */
+const SHORT_KEY_LENGTH = 8;
 
 /**
  * The session cookie: its name and attributes for a request, reading it from a Cookie header,
@@ -41,8 +50,8 @@ export class SessionCookie {
   readonly #names: readonly [string, string];
   /** The session cookie's header, for plain and for secure requests. */
   readonly #templates: readonly [SetCookieTemplate, SetCookieTemplate];
-  /** Oldest first (a Map keeps insertion order), so the first key is the one to evict. */
-  readonly #accepted = new Map<string, IncomingCookie>();
+  /** By `shortKey`: a lookup by the value itself would hash a new string on every request. */
+  readonly #accepted = new RecentMap<number, AcceptedValue>(ACCEPTED_CACHE_SIZE);
 
   constructor(options: ResolvedCookieOptions, secrets: readonly string[]) {
     this.#options = options;
@@ -75,7 +84,7 @@ export class SessionCookie {
     // Raw: a valid value needs no decoding, and `%2A` must stay `%2A`, not become `*`.
     const value = findCookieValue(header, this.nameFor(secureRequest));
     if (value === undefined) return ABSENT;
-    return this.#accepted.get(value) ?? this.#accept(value);
+    return this.#known(value) ?? this.#accept(value);
   }
 
   /**
@@ -83,12 +92,18 @@ export class SessionCookie {
    * id), checked and remembered as a cookie value is. Never throws.
    */
   readValue(value: string): IncomingCookie {
-    return this.#accepted.get(value) ?? this.#accept(value);
+    return this.#known(value) ?? this.#accept(value);
   }
 
   /** The value that carries `id`: the id, signed when there are secrets. */
   valueOf(id: string): string {
     return this.#signer ? this.#signer.sign(id) : id;
+  }
+
+  /** What `value` held when it was accepted lately. */
+  #known(value: string): IncomingCookie | undefined {
+    const known = this.#accepted.get(shortKey(value));
+    return known !== undefined && known.value === value ? known.incoming : undefined;
   }
 
   /** A value not accepted lately: checked, and remembered if it holds an id. */
@@ -105,11 +120,8 @@ export class SessionCookie {
       }
     }
     if (incoming === INVALID) return INVALID;
-    if (this.#accepted.size >= ACCEPTED_CACHE_SIZE) {
-      this.#accepted.delete(this.#accepted.keys().next().value as string);
-    }
     const frozen = Object.freeze(incoming);
-    this.#accepted.set(value, frozen);
+    this.#accepted.set(shortKey(value), { value, incoming: frozen });
     return frozen;
   }
 
@@ -157,4 +169,17 @@ export class SessionCookie {
       secure: this.secureFor(secureRequest),
     };
   }
+}
+
+/**
+ * A number for a cookie value, from its first characters (FNV-1a), small enough for V8 to keep
+ * as an integer: a Map looks it up without hashing a string. Ids are random, so those
+ * characters tell values apart; two that share a key only take turns in the memo, since an
+ * entry counts only for its whole value, and a forged one is never remembered.
+ */
+function shortKey(value: string): number {
+  let hash = 0x811c9dc5;
+  const end = Math.min(value.length, SHORT_KEY_LENGTH);
+  for (let i = 0; i < end; i++) hash = Math.imul(hash ^ value.charCodeAt(i), 0x01000193);
+  return hash & 0x3fffffff;
 }

@@ -90,7 +90,8 @@ describe('SessionCookie', () => {
     for (const each of ids) expect(signed.read(`sess=${signer.sign(each)}`, false).id).toBe(each);
     // Evicted and still cached values alike.
     for (const each of ids) expect(signed.read(`sess=${signer.sign(each)}`, false).id).toBe(each);
-    const forged = `sess=${signer.sign(id).slice(0, -2)}AA`;
+    const genuine = signer.sign(id);
+    const forged = `sess=${genuine.slice(0, -2)}${genuine.endsWith('AA') ? 'BB' : 'AA'}`;
     expect(signed.read(forged, false)).toEqual({ present: true, id: undefined, stale: false });
     expect(signed.read(forged, false)).toEqual({ present: true, id: undefined, stale: false });
     // A value signed with an older secret stays stale when it comes again.
@@ -102,6 +103,22 @@ describe('SessionCookie', () => {
         stale: true,
       });
     }
+  });
+
+  it('tells apart values that share their first characters, a forgery among them', () => {
+    const signed = cookie({ secrets: [A] });
+    const signer = new CookieSigner([A]);
+    const start = newSessionId().slice(0, 20);
+    const ids = [1, 2, 3].map(() => start + newSessionId().slice(20));
+    for (let round = 0; round < 2; round++) {
+      for (const each of ids) expect(signed.read(`sess=${signer.sign(each)}`, false).id).toBe(each);
+    }
+    // A forgery sharing them reads as no id, and the genuine value still reads as its id.
+    const genuine = signer.sign(ids[0]!);
+    const forged = `${genuine.slice(0, 30)}${genuine[30] === 'A' ? 'B' : 'A'}${genuine.slice(31)}`;
+    expect(signed.read(`sess=${forged}`, false).id).toBeUndefined();
+    expect(signed.read(`sess=${genuine}`, false).id).toBe(ids[0]);
+    expect(signed.readValue(genuine).id).toBe(ids[0]);
   });
 
   it('clears with an expired cookie of the same name and scope', () => {
