@@ -103,6 +103,37 @@ export function callWithDeadline<T, R>(
   onResult: (result: R) => void,
   onError: (error: unknown) => void,
 ): void {
+  startWithDeadline(
+    ms,
+    what,
+    (signal, settle, fail) => {
+      let result: Promise<T>;
+      try {
+        result = operation(signal);
+      } catch (error) {
+        result = Promise.reject(error);
+      }
+      result.then(settle, fail);
+    },
+    then,
+    onResult,
+    onError,
+  );
+}
+
+/**
+ * `callWithDeadline` for an operation that reports through callbacks itself (a port's
+ * `sendWith`): it must call `settle` or `fail`, once, never synchronously; whichever comes
+ * after the deadline is ignored.
+ */
+export function startWithDeadline<T, R>(
+  ms: number,
+  what: string,
+  start: (signal: AbortSignal, settle: (value: T) => void, fail: (error: unknown) => void) => void,
+  then: (value: T) => R,
+  onResult: (result: R) => void,
+  onError: (error: unknown) => void,
+): void {
   const key = Math.ceil((Date.now() + ms) / WINDOW_MS);
   let window = windows.get(key);
   if (window === undefined) {
@@ -112,28 +143,26 @@ export function callWithDeadline<T, R>(
   const due = window;
   const entry: Waiting = { what, ms, reject: onError };
   due.add(entry);
-  let result: Promise<T>;
+  const settle = (value: T): void => {
+    if (!due.remove(entry)) return;
+    let mapped: R;
+    try {
+      mapped = then(value);
+    } catch (error) {
+      onError(error);
+      return;
+    }
+    onResult(mapped);
+  };
+  const fail = (error: unknown): void => {
+    if (due.remove(entry)) onError(toSessError(error, what));
+  };
   try {
-    result = operation(due.signal);
+    start(due.signal, settle, fail);
   } catch (error) {
-    result = Promise.reject(error);
+    // As `send` would have rejected: after this turn, never synchronously.
+    queueMicrotask(() => fail(error));
   }
-  result.then(
-    (value) => {
-      if (!due.remove(entry)) return;
-      let mapped: R;
-      try {
-        mapped = then(value);
-      } catch (error) {
-        onError(error);
-        return;
-      }
-      onResult(mapped);
-    },
-    (error: unknown) => {
-      if (due.remove(entry)) onError(toSessError(error, what));
-    },
-  );
 }
 
 export function toSessError(error: unknown, what: string): SessError {

@@ -86,6 +86,18 @@ export interface RedisPort {
   readonly capabilities: PortCapabilities;
   /** Sends one command. */
   send(call: CommandCall, options?: CallOptions): Promise<RedisReply>;
+  /**
+   * Optional: `send` with callbacks instead of a promise, for the session read every request
+   * makes (`HGETALL`, without a signal). Exactly one of the two is called, never
+   * synchronously. A port that answers reads from a local cache offers it: a promise and its
+   * turn of the microtask queue are a large share of what a cached read costs. The core's
+   * deadline applies as it does to `send`.
+   */
+  sendWith?(
+    call: CommandCall,
+    onReply: (reply: RedisReply) => void,
+    onError: (error: unknown) => void,
+  ): void;
   /** Runs a script: `EVALSHA`, falling back to `EVAL` when the server answers NOSCRIPT. */
   script(call: ScriptCall, options?: CallOptions): Promise<RedisReply>;
   /**

@@ -1,11 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { Cleaner } from './cleaner.js';
-import { callWithDeadline, toSessError } from './deadline.js';
+import { callWithDeadline, startWithDeadline, toSessError } from './deadline.js';
 import { isSessError, SessError } from './errors.js';
 import { type Subscription, subscribeToEvents } from './event-subscriber.js';
 import { KeyLayout } from './key-layout.js';
 import { assertLifetime, DEFAULT_LIFETIME, type LifetimePolicy } from './lifetime-policy.js';
 import { attachObserver, type StoreOperation } from './observer.js';
+import { RecentMap } from './recent-map.js';
 import type { CommandCall, PortCall, RedisPort, RedisReply, ScriptCall } from './redis-port.js';
 import {
   collectAcks,
@@ -94,6 +95,23 @@ export type RegenerateOutcome =
   | { readonly record: SessionRecord; readonly gone?: undefined }
   | { readonly record?: undefined; readonly gone: 'ended' | 'moved' };
 
+/**
+ * How many sessions' reads a store keeps made (`#readOf`): as many as the cookies
+ * `SessionCookie` remembers, the busy sessions of one instance.
+ */
+const RECENT_SESSIONS = 4_096;
+
+/** What a session hash says, decoded once per reply a port hands out again (see `#decodedOf`). */
+interface DecodedHash {
+  /** The attributes' name/value pairs, as stored. */
+  readonly stored: readonly string[];
+  readonly storedTimes: StoredTimes | undefined;
+  readonly principal: string | undefined;
+  /** One of the store's lifetime policies: an unknown name reads as the default. */
+  readonly lifetime: string;
+  readonly device: SessionDevice | undefined;
+}
+
 type LocalEvents = { [K in Exclude<SessionEventType, 'expired'>]: [SessionEvent] };
 
 /**
@@ -109,17 +127,24 @@ export class SessionStore {
   readonly cleaner: Cleaner | undefined;
   readonly #options: ResolvedStoreOptions;
   readonly #port: RedisPort;
+  /** The port's `sendWith`, bound, if it has one: loads take it (see `[LOAD_CHECKED]`). */
+  readonly #sendWith: RedisPort['sendWith'];
   readonly #emitter = new EventEmitter<LocalEvents>();
   readonly #subscriptions = new Set<Subscription>();
   /** Its round trips to Redis, and the repairs of those a fault cut short. */
   readonly #trips: StoreRoundTrips;
   /** How long the mark a move leaves lives (ms): long enough to answer a retried move. */
   readonly #markTtl: number;
+  /** The read of each session loaded lately (see `#readOf`). */
+  readonly #reads = new RecentMap<string, CommandCall>(RECENT_SESSIONS);
+  /** Replies decoded lately, by the reply a caching port hands out again (see `#decodedOf`). */
+  readonly #decoded = new WeakMap<readonly RedisReply[], DecodedHash>();
   #closed = false;
 
   constructor(options: SessionStoreOptions) {
     this.#options = resolveStoreOptions(options);
     this.#port = this.#options.port;
+    this.#sendWith = this.#port.sendWith?.bind(this.#port);
     this.keys = new KeyLayout(this.#options.prefix, this.#options.buckets);
     this.#markTtl = Math.max(60_000, this.#options.grace);
     this.#trips = new StoreRoundTrips({
@@ -240,7 +265,7 @@ export class SessionStore {
     // No signal: the deadline settles the load whatever the port does, and a read that
     // reaches Redis late changes nothing there, so a port's own abort would buy nothing but
     // cost every read a guard. Every write still gets the signal.
-    const send = () => this.#port.send(hgetall(this.keys.session(id)));
+    const read = this.#readOf(id);
     const toRecord = (reply: RedisReply) => this.#recordFrom(id, reply, now);
     const failed = (error: unknown): void => {
       if (!this.#unreadable(error)) {
@@ -249,11 +274,22 @@ export class SessionStore {
       }
       onRecord(null);
     };
+    const timeout = this.#options.operationTimeout;
     if (this.#options.observer) {
-      this.#trips.call('load', send, toRecord).then(onRecord, failed);
-      return;
+      this.#trips.call('load', () => this.#port.send(read), toRecord).then(onRecord, failed);
+    } else if (this.#sendWith !== undefined) {
+      const sendWith = this.#sendWith;
+      startWithDeadline(
+        timeout,
+        'load',
+        (_signal, settle, fail) => sendWith(read, settle, fail),
+        toRecord,
+        onRecord,
+        failed,
+      );
+    } else {
+      callWithDeadline(timeout, 'load', () => this.#port.send(read), toRecord, onRecord, failed);
     }
-    callWithDeadline(this.#options.operationTimeout, 'load', send, toRecord, onRecord, failed);
   }
 
   /**
@@ -1122,8 +1158,53 @@ export class SessionStore {
     return calls;
   }
 
+  /**
+   * The `HGETALL` of session `id`: the same frozen call for the same id while it is among the
+   * recent ones. A read comes on every request, and the same key string each time spares it
+   * the concatenation, and a caching port the hashing of a new string for its lookups (V8
+   * keeps a string's hash with it).
+   */
+  #readOf(id: string): CommandCall {
+    let read = this.#reads.get(id);
+    if (read === undefined) {
+      const key = Object.freeze([this.keys.session(id)]);
+      read = Object.freeze({ command: 'HGETALL', keys: key, args: key });
+      this.#reads.set(id, read);
+    }
+    return read;
+  }
+
   #recordFrom(id: string, reply: RedisReply | Error, now: number): SessionRecord | null {
     if (!Array.isArray(reply)) return null;
+    const hash = this.#decodedOf(reply);
+    const storedTimes = hash.storedTimes;
+    if (storedTimes === undefined || !(storedTimes.expiresAt > now)) return null;
+    const times = this.#timesOf(storedTimes.createdAt, storedTimes.lastAccessAt, hash.lifetime);
+    // A timeout shortened since the last write ends the session now, not at the old expiry.
+    if (!(expiryOf(times) > now)) return null;
+    return new SessionRecord(id, {
+      times,
+      principal: hash.principal,
+      device: hash.device,
+      lifetime: hash.lifetime,
+      stored: hash.stored,
+      serializer: this.#options.serializer,
+      isNew: false,
+    });
+  }
+
+  /**
+   * The session hash in `reply`. A frozen reply is one a caching port may hand out again for
+   * the same read (`@sess/node-redis`' cache does, until the key changes): it is decoded once
+   * and remembered for as long as the port holds it. Nothing of it is per request: the times
+   * are checked against the clock by the caller, and a record never changes its stored pairs.
+   */
+  #decodedOf(reply: readonly RedisReply[]): DecodedHash {
+    const frozen = Object.isFrozen(reply);
+    if (frozen) {
+      const known = this.#decoded.get(reply);
+      if (known !== undefined) return known;
+    }
     // One pass: the attributes into the record's pairs, the meta fields (`#` names) read aside.
     const stored: string[] = [];
     let storedTimes: StoredTimes | undefined;
@@ -1141,19 +1222,16 @@ export class SessionStore {
       else if (name === META.userAgent) userAgent = value;
       else if (name === META.address) address = value;
     }
-    if (storedTimes === undefined || !(storedTimes.expiresAt > now)) return null;
-    const times = this.#timesOf(storedTimes.createdAt, storedTimes.lastAccessAt, lifetime);
-    // A timeout shortened since the last write ends the session now, not at the old expiry.
-    if (!(expiryOf(times) > now)) return null;
-    return new SessionRecord(id, {
-      times,
-      principal,
-      device: userAgent === undefined && address === undefined ? undefined : { userAgent, address },
-      lifetime,
-      stored,
-      serializer: this.#options.serializer,
-      isNew: false,
-    });
+    const device =
+      userAgent === undefined && address === undefined ? undefined : { userAgent, address };
+    const hash: DecodedHash = { stored, storedTimes, principal, lifetime, device };
+    if (frozen) {
+      // Shared by every record read from this reply from now on.
+      Object.freeze(stored);
+      if (device !== undefined) Object.freeze(device);
+      this.#decoded.set(reply, hash);
+    }
+    return hash;
   }
 
   /**

@@ -51,6 +51,25 @@ class CountingPort implements RedisPort {
   }
 }
 
+/**
+ * A `CountingPort` that also offers `sendWith`, as a caching port does: loads take it. `sendWith`
+ * answers through `send` (so `hang` holds it too), or throws with `throwing`.
+ */
+class CallbackPort extends CountingPort {
+  withCalls = 0;
+  throwing = false;
+
+  sendWith(
+    call: CommandCall,
+    onReply: (reply: RedisReply) => void,
+    onError: (error: unknown) => void,
+  ): void {
+    this.withCalls++;
+    if (this.throwing) throw new Error('sendWith broke');
+    this.send(call).then(onReply, onError);
+  }
+}
+
 let port: CountingPort;
 let store: SessionStore;
 
@@ -423,6 +442,27 @@ describe('openWith: the same as open, with callbacks', () => {
     await store.close();
     const closed = await openWith(closing, cookie);
     expect(closed.error).toMatchObject({ code: 'CLOSED' });
+  });
+
+  it("loads through the port's sendWith when it has one, under the same deadline", async () => {
+    const callbacks = new CallbackPort();
+    port = callbacks;
+    const http = sessions();
+    const { id, cookie } = await created(http);
+    expect((await openWith(http, cookie)).scope?.session.id).toBe(id);
+    expect(callbacks.withCalls).toBe(1);
+
+    callbacks.hang = true;
+    expect((await openWith(http, cookie)).error).toMatchObject({ code: 'UNAVAILABLE' });
+    callbacks.hang = false;
+    // A port that throws instead of calling back fails the load, after openWith has returned.
+    callbacks.throwing = true;
+    const failed = await openWith(http, cookie);
+    expect(failed.error).toMatchObject({ code: 'REDIS_ERROR', status: 500 });
+    const causes: string[] = [];
+    for (let e: unknown = failed.error; e instanceof Error; e = e.cause) causes.push(e.message);
+    expect(causes.join(' <- ')).toMatch(/sendWith broke/);
+    expect(callbacks.withCalls).toBe(3);
   });
 
   it('openNow: the scope itself when there is nothing to load, else a promise as from open', async () => {

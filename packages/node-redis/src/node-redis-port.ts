@@ -145,6 +145,20 @@ export class NodeRedisPort implements RedisPort {
   }
 
   /**
+   * `send` with callbacks, for the session read of every request: a read answered from the
+   * local cache (the `cache` option) then costs no promise.
+   */
+  sendWith(
+    call: CommandCall,
+    onReply: (reply: RedisReply) => void,
+    onError: (error: unknown) => void,
+  ): void {
+    const cache = this.#cache;
+    if (cache !== undefined) cache.sendWith(call, onReply, onError);
+    else this.#send(call, undefined).then(onReply, onError);
+  }
+
+  /**
    * The figures of the local cache of session reads (the `cache` option), undefined without
    * one. `@sess/prometheus` reads them at scrape time.
    */

@@ -87,6 +87,27 @@ export class ReadCache implements TrackingListener {
   }
 
   /**
+   * `port.sendWith`: `send` without a signal, with callbacks, so that a read answered from the
+   * cache costs no promise.
+   */
+  sendWith(
+    call: CommandCall,
+    onReply: (reply: RedisReply) => void,
+    onError: (error: unknown) => void,
+  ): void {
+    if (!isSessionRead(call)) {
+      this.send(call, undefined).then(onReply, onError);
+      return;
+    }
+    const key = call.keys[0] as string;
+    if (this.#held(key)) {
+      this.#waiting.push({ call, key, signal: undefined, resolve: onReply, reject: onError });
+    } else {
+      this.#fetch(call, key, undefined).then(onReply, onError);
+    }
+  }
+
+  /**
    * `send()`, with the keys of `calls` marked as being written (`writing`) from before it
    * starts until its reply has settled. The marking is synchronous: a read sent from now on is
    * not cached before the write has landed.
@@ -167,12 +188,17 @@ export class ReadCache implements TrackingListener {
   }
 
   #read(call: CommandCall, key: string, signal: AbortSignal | undefined): Promise<RedisReply> {
-    if (this.#replies.has(key) || this.#flights.has(key)) {
+    if (this.#held(key)) {
       return new Promise((resolve, reject) => {
         this.#waiting.push({ call, key, signal, resolve, reject });
       });
     }
     return this.#fetch(call, key, signal);
+  }
+
+  /** Whether a read of `key` waits for the cache's answer: it is held, or already on its way. */
+  #held(key: string): boolean {
+    return this.#replies.has(key) || this.#flights.has(key);
   }
 
   /** A whole turn after the read came: from the cache if still valid, else as a miss. */
@@ -187,7 +213,8 @@ export class ReadCache implements TrackingListener {
       if (entry.owner.up && entry.owner.generation === entry.generation) {
         this.#hits += 1;
         entry.used = true;
-        resolve(entry.reply.slice());
+        // Frozen (`ReplyCache.set`); the type of a reply has no read-only arrays.
+        resolve(entry.reply as RedisReply[]);
         return;
       }
       this.#replies.delete(key);

@@ -11,6 +11,7 @@ const STRING_OVERHEAD = 32;
 
 /** One cached `HGETALL` reply, and the tracked connection it was read on. */
 export interface CacheEntry<Owner> {
+  /** Frozen: every hit hands out this array itself (see `set`). */
   readonly reply: readonly RedisReply[];
   readonly bytes: number;
   readonly owner: Owner;
@@ -58,12 +59,17 @@ export class ReplyCache<Owner> {
     return this.#entries.has(key);
   }
 
-  /** Holds a copy of `reply`; one too large for the byte bound is not held at all. */
+  /**
+   * Holds a frozen copy of `reply`; one too large for the byte bound is not held at all. Hits
+   * hand out the copy itself: frozen, it cannot be changed by one reader under the next, and
+   * the same array each time lets the store decode it once (see `#decodedOf` in `@sess/core`).
+   */
   set(key: string, reply: readonly RedisReply[], owner: Owner, generation: number): void {
     this.delete(key);
     const bytes = sizeOf(key, reply);
     if (bytes > this.#maxBytes) return;
-    this.#entries.set(key, { reply: reply.slice(), bytes, owner, generation, used: false });
+    const held = Object.freeze(reply.slice());
+    this.#entries.set(key, { reply: held, bytes, owner, generation, used: false });
     this.#bytes += bytes;
     if (this.#entries.size > this.#maxEntries || this.#bytes > this.#maxBytes) this.#evict();
   }

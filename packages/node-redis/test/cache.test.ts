@@ -1,4 +1,4 @@
-import { isSessError } from '@sess/core';
+import { createSessionStore, isSessError } from '@sess/core';
 import { type RedisServer, startRedis } from '@sess/testkit';
 import { createClient, createSentinel } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -203,6 +203,90 @@ describe('tracking on one server', () => {
       await node!.send(hset(key, 'v4'));
       expect(await port.send(hgetall(key))).toEqual(['f', 'v4']);
     } finally {
+      await port.close();
+    }
+  });
+});
+
+/** `port.sendWith` as a promise, telling whether it answered before it returned. */
+function readWith(port: NodeRedisPort, key: string): Promise<{ reply: unknown; sync: boolean }> {
+  return new Promise((resolve, reject) => {
+    let sync = true;
+    port.sendWith(hgetall(key), (reply) => resolve({ reply, sync }), reject);
+    sync = false;
+  });
+}
+
+describe('sendWith (the session read of every request)', () => {
+  it('answers a held read with the frozen reply it holds, the same each time, never at once', async () => {
+    const port = await cachedPort();
+    try {
+      const key = uniqueKey('with');
+      await port.send(hset(key, 'v1'));
+      await hold(port, key);
+      const { hits } = port.cacheStats()!;
+      const first = await readWith(port, key);
+      const second = await readWith(port, key);
+      expect(port.cacheStats()!.hits).toBe(hits + 2);
+      expect(first).toEqual({ reply: ['f', 'v1'], sync: false });
+      expect(second.reply).toBe(first.reply);
+      expect(Object.isFrozen(first.reply)).toBe(true);
+      // Frozen: a reader that changes its reply cannot change the next reader's.
+      expect(() => (first.reply as string[]).push('x')).toThrow(TypeError);
+      // Another client's change reaches it as it reaches `send`.
+      await admin.hSet(key, 'f', 'v2');
+      await waitUntil(
+        async () => JSON.stringify((await readWith(port, key)).reply) === '["f","v2"]',
+        5_000,
+        'the change seen',
+      );
+    } finally {
+      await port.close();
+    }
+  });
+
+  it('passes a miss, a write and an error reply through as send does', async () => {
+    for (const cache of [true, false]) {
+      const port = await createNodeRedisPort({ url: server.url, cache, ...quiet });
+      try {
+        const key = uniqueKey('with-miss');
+        expect(await readWith(port, key)).toEqual({ reply: [], sync: false });
+        const written = await new Promise<unknown>((resolve, reject) =>
+          port.sendWith(hset(key, 'v1'), resolve, reject),
+        );
+        expect(written).toBe(1);
+        expect((await readWith(port, key)).reply).toEqual(['f', 'v1']);
+        const list = uniqueKey('with-list');
+        await admin.rPush(list, 'x');
+        const error = await readWith(port, list).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(Error);
+        expect((error as Error).message).toMatch(/WRONGTYPE/);
+      } finally {
+        await port.close();
+      }
+    }
+  });
+
+  it('lets a store read one held reply into records that stay apart', async () => {
+    const port = await cachedPort();
+    const store = createSessionStore({ port, prefix: 'with-store', cleaner: false });
+    try {
+      const { id } = await store.create({ n: 1, cart: ['a'] });
+      await store.load(id);
+      const { hits } = port.cacheStats()!;
+      const a = (await store.load(id))!;
+      const b = (await store.load(id))!;
+      expect(port.cacheStats()!.hits).toBe(hits + 2);
+      a.set('n', 2);
+      (a.get('cart') as string[]).push('b');
+      expect(b.get('n')).toBe(1);
+      expect(b.get('cart')).toEqual(['a']);
+      expect(await store.commit(a)).toBe('saved');
+      const c = (await store.load(id))!;
+      expect([c.get('n'), c.get('cart')]).toEqual([2, ['a', 'b']]);
+      expect(b.get('n')).toBe(1);
+    } finally {
+      await store.close();
       await port.close();
     }
   });

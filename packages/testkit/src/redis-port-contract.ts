@@ -9,6 +9,7 @@ import type {
   ContractIt,
 } from './contract/contract-context.js';
 import { scriptContract } from './contract/script-contract.js';
+import { sendWithContract } from './contract/send-with-contract.js';
 import { storeContract } from './contract/store-contract.js';
 import { streamContract } from './contract/stream-contract.js';
 
@@ -71,6 +72,7 @@ export function redisPortContract(options: RedisPortContractOptions): void {
   };
   ctx.describe(`RedisPort contract: ${options.name}`, () => {
     ctx.describe('send', () => commandContract(ctx));
+    ctx.describe('sendWith', () => sendWithContract(ctx));
     ctx.describe('script', () => scriptContract(ctx));
     ctx.describe('batch', () => batchContract(ctx));
     ctx.describe('streams', () => streamContract(ctx));
