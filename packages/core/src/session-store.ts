@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Cleaner } from './cleaner.js';
-import { callWithDeadline, startWithDeadline, toSessError } from './deadline.js';
+import { startWithDeadline, toSessError } from './deadline.js';
 import { isSessError, SessError } from './errors.js';
 import { type Subscription, subscribeToEvents } from './event-subscriber.js';
 import { KeyLayout } from './key-layout.js';
@@ -127,8 +127,8 @@ export class SessionStore {
   readonly cleaner: Cleaner | undefined;
   readonly #options: ResolvedStoreOptions;
   readonly #port: RedisPort;
-  /** The port's `sendWith`, bound, if it has one: loads take it (see `[LOAD_CHECKED]`). */
-  readonly #sendWith: RedisPort['sendWith'];
+  /** How a load reaches the port: its `sendWith` if it has one, else `send` (see `[LOAD_CHECKED]`). */
+  readonly #sendRead: NonNullable<RedisPort['sendWith']>;
   readonly #emitter = new EventEmitter<LocalEvents>();
   readonly #subscriptions = new Set<Subscription>();
   /** Its round trips to Redis, and the repairs of those a fault cut short. */
@@ -144,7 +144,10 @@ export class SessionStore {
   constructor(options: SessionStoreOptions) {
     this.#options = resolveStoreOptions(options);
     this.#port = this.#options.port;
-    this.#sendWith = this.#port.sendWith?.bind(this.#port);
+    const port = this.#port;
+    this.#sendRead =
+      port.sendWith?.bind(port) ??
+      ((call, onReply, onError) => port.send(call).then(onReply, onError));
     this.keys = new KeyLayout(this.#options.prefix, this.#options.buckets);
     this.#markTtl = Math.max(60_000, this.#options.grace);
     this.#trips = new StoreRoundTrips({
@@ -247,7 +250,7 @@ export class SessionStore {
    * `load` of an id checked already, with callbacks (exactly one is called, never
    * synchronously), for `HttpSessions.openWith`: its cookie accepts only well-formed ids, so a
    * second check would be spent on every read, and callbacks spare the read its promises (see
-   * `callWithDeadline`). Package-internal: the symbol is not exported from the index.
+   * `startWithDeadline`). Package-internal: the symbol is not exported from the index.
    */
   [LOAD_CHECKED](
     id: string,
@@ -274,22 +277,19 @@ export class SessionStore {
       }
       onRecord(null);
     };
-    const timeout = this.#options.operationTimeout;
     if (this.#options.observer) {
       this.#trips.call('load', () => this.#port.send(read), toRecord).then(onRecord, failed);
-    } else if (this.#sendWith !== undefined) {
-      const sendWith = this.#sendWith;
-      startWithDeadline(
-        timeout,
-        'load',
-        (_signal, settle, fail) => sendWith(read, settle, fail),
-        toRecord,
-        onRecord,
-        failed,
-      );
-    } else {
-      callWithDeadline(timeout, 'load', () => this.#port.send(read), toRecord, onRecord, failed);
+      return;
     }
+    const send = this.#sendRead;
+    startWithDeadline(
+      this.#options.operationTimeout,
+      'load',
+      (_signal, settle, fail) => send(read, settle, fail),
+      toRecord,
+      onRecord,
+      failed,
+    );
   }
 
   /**
