@@ -4,8 +4,9 @@ import { SessError } from './errors.js';
 /**
  * Operations whose deadlines fall in the same window of this many ms share one timer and one
  * AbortSignal. An AbortController and a timer of its own would be among the largest costs of a
- * load (docs/design/read-path.md); shared, the cost per operation is a Set entry. A deadline is never early, and at most this much late, plus the
- * rest of the event loop's turn (see `#end`).
+ * load (docs/design/read-path.md); shared, the cost per operation is an entry in a list. A
+ * deadline is never early, and at most this much late, plus the rest of the event loop's turn
+ * (see `#end`).
  */
 const WINDOW_MS = 10;
 
@@ -13,38 +14,71 @@ interface Waiting {
   readonly what: string;
   readonly ms: number;
   readonly reject: (error: SessError) => void;
+  /** Its neighbours in its window's list while it waits (see `DeadlineWindow`). */
+  previous: Waiting | undefined;
+  next: Waiting | undefined;
+  /** Settled, or rejected at the deadline: whichever comes second is ignored. */
+  done: boolean;
 }
 
-/** The operations due in one window, their signal, and the timer that ends them. */
-class DeadlineWindow {
-  readonly controller = new AbortController();
-  readonly signal = this.controller.signal;
-  readonly waiting = new Set<Waiting>();
+/** What an operation under a deadline may use: the signal that aborts when it passes. */
+export interface Deadline {
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The operations due in one window, their signal, and the timer that ends them. The waiting
+ * operations form a list through their own entries: linking and unlinking cost a load less
+ * than a Set's hashing, and a settled one is held by nothing.
+ */
+class DeadlineWindow implements Deadline {
+  /** Made when an operation first asks for the signal: a load never does (see `SessionStore`). */
+  #controller: AbortController | undefined;
+  #first: Waiting | undefined;
+  #expired = false;
   readonly timer: NodeJS.Timeout;
 
   constructor(readonly key: number) {
-    // Every operation of the window may listen: no leak warning past the default ten.
-    setMaxListeners(0, this.signal);
     this.timer = setTimeout(() => this.#end(), Math.max(0, key * WINDOW_MS - Date.now()));
     // Only waiting operations keep the process alive, as a timer of their own would.
     this.timer.unref();
   }
 
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      // Every operation of the window may listen: no leak warning past the default ten.
+      setMaxListeners(0, this.#controller.signal);
+      if (this.#expired) this.#controller.abort(EXPIRED());
+    }
+    return this.#controller.signal;
+  }
+
   add(entry: Waiting): void {
-    this.waiting.add(entry);
-    if (this.waiting.size === 1) this.timer.ref();
+    const first = this.#first;
+    if (first === undefined) this.timer.ref();
+    else first.previous = entry;
+    entry.next = first;
+    this.#first = entry;
   }
 
   /** False when the deadline has passed already (the operation was rejected then). */
   remove(entry: Waiting): boolean {
-    if (!this.waiting.delete(entry)) return false;
-    if (this.waiting.size === 0) this.timer.unref();
+    if (entry.done) return false;
+    entry.done = true;
+    const { previous, next } = entry;
+    if (previous === undefined) this.#first = next;
+    else previous.next = next;
+    if (next !== undefined) next.previous = previous;
+    entry.previous = undefined;
+    entry.next = undefined;
+    if (this.#first === undefined) this.timer.unref();
     return true;
   }
 
   #end(): void {
     windows.delete(this.key);
-    if (this.waiting.size === 0) return;
+    if (this.#first === undefined) return;
     // Timers run before the event loop reads its sockets. After the loop was held up (a long
     // GC pause, synchronous work) past the deadline, replies that came in meanwhile wait in
     // the sockets' buffers: ending now would fail operations Redis did answer in time. The
@@ -53,17 +87,24 @@ class DeadlineWindow {
   }
 
   #expire(): void {
-    if (this.waiting.size === 0) return;
-    const late = [...this.waiting];
-    this.waiting.clear();
+    const late: Waiting[] = [];
+    for (let entry = this.#first; entry !== undefined; entry = entry.next) {
+      entry.done = true;
+      late.push(entry);
+    }
+    if (late.length === 0) return;
+    this.#first = undefined;
+    this.#expired = true;
     for (const entry of late) {
       entry.reject(
         new SessError('UNAVAILABLE', `${entry.what}: no answer from Redis within ${entry.ms} ms`),
       );
     }
-    this.controller.abort(new SessError('UNAVAILABLE', 'no answer from Redis within the deadline'));
+    this.#controller?.abort(EXPIRED());
   }
 }
+
+const EXPIRED = () => new SessError('UNAVAILABLE', 'no answer from Redis within the deadline');
 
 const windows = new Map<number, DeadlineWindow>();
 
@@ -106,10 +147,10 @@ export function callWithDeadline<T, R>(
   startWithDeadline(
     ms,
     what,
-    (signal, settle, fail) => {
+    (deadline, settle, fail) => {
       let result: Promise<T>;
       try {
-        result = operation(signal);
+        result = operation(deadline.signal);
       } catch (error) {
         result = Promise.reject(error);
       }
@@ -129,7 +170,7 @@ export function callWithDeadline<T, R>(
 export function startWithDeadline<T, R>(
   ms: number,
   what: string,
-  start: (signal: AbortSignal, settle: (value: T) => void, fail: (error: unknown) => void) => void,
+  start: (deadline: Deadline, settle: (value: T) => void, fail: (error: unknown) => void) => void,
   then: (value: T) => R,
   onResult: (result: R) => void,
   onError: (error: unknown) => void,
@@ -141,7 +182,14 @@ export function startWithDeadline<T, R>(
     windows.set(key, window);
   }
   const due = window;
-  const entry: Waiting = { what, ms, reject: onError };
+  const entry: Waiting = {
+    what,
+    ms,
+    reject: onError,
+    previous: undefined,
+    next: undefined,
+    done: false,
+  };
   due.add(entry);
   const settle = (value: T): void => {
     if (!due.remove(entry)) return;
@@ -158,7 +206,7 @@ export function startWithDeadline<T, R>(
     if (due.remove(entry)) onError(toSessError(error, what));
   };
   try {
-    start(due.signal, settle, fail);
+    start(due, settle, fail);
   } catch (error) {
     // As `send` would have rejected: after this turn, never synchronously.
     queueMicrotask(() => fail(error));

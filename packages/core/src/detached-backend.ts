@@ -5,7 +5,7 @@ import type {
   SessionSummary,
   SignInOptions,
 } from './session.js';
-import { type SessionRecord, valueOrAbsent } from './session-record.js';
+import { absentIfInvalid, type SessionRecord } from './session-record.js';
 
 /**
  * The backend of a view left behind by express-session's `regenerate(cb)`: the object the
@@ -42,7 +42,11 @@ export class DetachedBackend implements SessionBackend {
   }
 
   read(name: string): unknown {
-    return valueOrAbsent(() => this.#left?.get(name));
+    try {
+      return this.#left?.get(name);
+    } catch (error) {
+      return absentIfInvalid(error);
+    }
   }
   write(name: string, value: unknown): void {
     if (value === undefined) this.#left?.delete(name);

@@ -6,7 +6,7 @@ import type {
   SessionSummary,
   SignInOptions,
 } from './session.js';
-import { type SessionRecord, valueOrAbsent } from './session-record.js';
+import { absentIfInvalid, type SessionRecord } from './session-record.js';
 
 function readOnly(): never {
   throw new SessError(
@@ -55,9 +55,11 @@ export class ReadOnlyBackend implements SessionBackend {
   }
 
   read(name: string): unknown {
-    return valueOrAbsent(() =>
-      this.#stored ? this.#record.storedValue(name) : this.#record.get(name),
-    );
+    try {
+      return this.#stored ? this.#record.storedValue(name) : this.#record.get(name);
+    } catch (error) {
+      return absentIfInvalid(error);
+    }
   }
 
   has(name: string): boolean {

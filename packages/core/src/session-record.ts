@@ -27,6 +27,16 @@ const MAX_NAME_LENGTH = 200;
 /** Up to this many stored attributes, a lookup scans the pairs instead of building a Map. */
 const MAX_SCANNED_PAIRS = 16;
 
+/** What a shared pairs' parsed values hold for a value not parsed yet. */
+export const NOT_PARSED: unique symbol = Symbol('sess.notParsed');
+
+/**
+ * Pairs that every record read from one cached reply shares (the store registers them), and
+ * the primitives parsed from them so far, by pair (`NOT_PARSED` until then): each is parsed
+ * once. Package-internal.
+ */
+export const SHARED_PAIRS = new WeakMap<readonly string[], unknown[]>();
+
 /** Name/value pairs (`[name, value, name, value, ...]`) as a Map. */
 export function pairsToMap(pairs: readonly string[]): Map<string, string> {
   const map = new Map<string, string>();
@@ -73,6 +83,8 @@ export class SessionRecord {
    * them (docs/design/read-path.md).
    */
   #storedPairs: readonly string[] | undefined;
+  /** Primitives parsed from `#storedPairs`, if they are shared (see `SHARED_PAIRS`). */
+  #parsed: unknown[] | undefined;
   #stored: Map<string, string> | undefined;
   /**
    * Attributes written in this request, and objects read (they may change in place). Made on
@@ -110,8 +122,10 @@ export class SessionRecord {
     const stored = init.stored;
     if (stored instanceof Map) this.#stored = stored;
     // A scan is cheaper than a Map for a few attributes, not for many.
-    else if (stored.length <= MAX_SCANNED_PAIRS * 2) this.#storedPairs = stored;
-    else this.#stored = pairsToMap(stored);
+    else if (stored.length <= MAX_SCANNED_PAIRS * 2) {
+      this.#storedPairs = stored;
+      this.#parsed = SHARED_PAIRS.get(stored);
+    } else this.#stored = pairsToMap(stored);
     this.#serializer = init.serializer;
     this.#isNew = init.isNew;
   }
@@ -151,8 +165,26 @@ export class SessionRecord {
   get(name: string): unknown {
     const live = this.#live;
     if (live?.has(name)) return live.get(name);
-    const text = this.#storedText(name);
-    if (text === undefined) return undefined;
+    const pairs = this.#storedPairs;
+    if (pairs === undefined) {
+      const text = this.#stored?.get(name);
+      return text === undefined ? undefined : this.#parsedValue(name, text);
+    }
+    for (let i = 0; i + 1 < pairs.length; i += 2) {
+      if (pairs[i] !== name) continue;
+      const parsed = this.#parsed;
+      if (parsed === undefined) return this.#parsedValue(name, pairs[i + 1] as string);
+      const known = parsed[i >> 1];
+      if (known !== NOT_PARSED) return known;
+      const value = this.#parsedValue(name, pairs[i + 1] as string);
+      // Objects are the request's own (`#live`); a primitive is the same for every reader.
+      if (value === null || typeof value !== 'object') parsed[i >> 1] = value;
+      return value;
+    }
+    return undefined;
+  }
+
+  #parsedValue(name: string, text: string): unknown {
     const value = this.#serializer.parse(text);
     // Only an object can change without a `set` (a nested mutation), so only an object is
     // compared at commit; a primitive that was merely read costs no serialization there.
@@ -309,6 +341,7 @@ export class SessionRecord {
     if (this.#stored === undefined) {
       this.#stored = pairsToMap(this.#storedPairs as readonly string[]);
       this.#storedPairs = undefined;
+      this.#parsed = undefined;
     }
     return this.#stored;
   }
@@ -363,14 +396,10 @@ export class SessionRecord {
 }
 
 /**
- * A value read by `read`, or undefined where the serializer refuses the stored text
- * (`__proto__` keys planted in Redis): a session hands such a value out as absent.
+ * For a read that threw: undefined where the serializer refused the stored text (`__proto__`
+ * keys planted in Redis), so that a session hands such a value out as absent; else throws.
  */
-export function valueOrAbsent(read: () => unknown): unknown {
-  try {
-    return read();
-  } catch (error) {
-    if (isSessError(error, 'INVALID_VALUE')) return undefined;
-    throw error;
-  }
+export function absentIfInvalid(error: unknown): undefined {
+  if (isSessError(error, 'INVALID_VALUE')) return undefined;
+  throw error;
 }

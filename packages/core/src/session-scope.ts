@@ -22,7 +22,7 @@ import {
 } from './session.js';
 import type { IncomingCookie, SessionCookie } from './session-cookie.js';
 import { sessionHandle } from './session-handle.js';
-import { assertAttributeName, type SessionRecord, valueOrAbsent } from './session-record.js';
+import { absentIfInvalid, assertAttributeName, type SessionRecord } from './session-record.js';
 import {
   REGENERATE,
   type RegenerateOptions,
@@ -172,7 +172,11 @@ export class SessionScope implements SessionBackend, CompatBackend {
   read(name: string): unknown {
     const record = this.#record;
     if (record === null) return undefined;
-    return valueOrAbsent(() => record.get(name));
+    try {
+      return record.get(name);
+    } catch (error) {
+      return absentIfInvalid(error);
+    }
   }
 
   write(name: string, value: unknown): void {

@@ -26,8 +26,10 @@ import {
   assertAttributeName,
   expiryOf,
   META,
+  NOT_PARSED,
   SessionRecord,
   type SessionTimes,
+  SHARED_PAIRS,
 } from './session-record.js';
 import { claimScript, createScript, moveScript, takeScript } from './session-scripts.js';
 import {
@@ -106,6 +108,8 @@ interface DecodedHash {
   /** The attributes' name/value pairs, as stored. */
   readonly stored: readonly string[];
   readonly storedTimes: StoredTimes | undefined;
+  /** The times under the lifetime's policy (the policies never change): undefined with `storedTimes`. */
+  readonly times: SessionTimes | undefined;
   readonly principal: string | undefined;
   /** One of the store's lifetime policies: an unknown name reads as the default. */
   readonly lifetime: string;
@@ -285,7 +289,7 @@ export class SessionStore {
     startWithDeadline(
       this.#options.operationTimeout,
       'load',
-      (_signal, settle, fail) => send(read, settle, fail),
+      (_deadline, settle, fail) => send(read, settle, fail),
       toRecord,
       onRecord,
       failed,
@@ -1177,9 +1181,10 @@ export class SessionStore {
   #recordFrom(id: string, reply: RedisReply | Error, now: number): SessionRecord | null {
     if (!Array.isArray(reply)) return null;
     const hash = this.#decodedOf(reply);
-    const storedTimes = hash.storedTimes;
-    if (storedTimes === undefined || !(storedTimes.expiresAt > now)) return null;
-    const times = this.#timesOf(storedTimes.createdAt, storedTimes.lastAccessAt, hash.lifetime);
+    const { storedTimes, times } = hash;
+    if (storedTimes === undefined || times === undefined || !(storedTimes.expiresAt > now)) {
+      return null;
+    }
     // A timeout shortened since the last write ends the session now, not at the old expiry.
     if (!(expiryOf(times) > now)) return null;
     return new SessionRecord(id, {
@@ -1200,11 +1205,9 @@ export class SessionStore {
    * are checked against the clock by the caller, and a record never changes its stored pairs.
    */
   #decodedOf(reply: readonly RedisReply[]): DecodedHash {
-    const frozen = Object.isFrozen(reply);
-    if (frozen) {
-      const known = this.#decoded.get(reply);
-      if (known !== undefined) return known;
-    }
+    // A reply never seen is simply not there: no need to ask first whether it is frozen.
+    const known = this.#decoded.get(reply);
+    if (known !== undefined) return known;
     // One pass: the attributes into the record's pairs, the meta fields (`#` names) read aside.
     const stored: string[] = [];
     let storedTimes: StoredTimes | undefined;
@@ -1224,13 +1227,24 @@ export class SessionStore {
     }
     const device =
       userAgent === undefined && address === undefined ? undefined : { userAgent, address };
-    const hash: DecodedHash = { stored, storedTimes, principal, lifetime, device };
-    if (frozen) {
-      // Shared by every record read from this reply from now on.
-      Object.freeze(stored);
-      if (device !== undefined) Object.freeze(device);
-      this.#decoded.set(reply, hash);
+    const times =
+      storedTimes === undefined
+        ? undefined
+        : this.#timesOf(storedTimes.createdAt, storedTimes.lastAccessAt, lifetime);
+    if (!Object.isFrozen(reply)) {
+      return { stored, storedTimes, times, principal, lifetime, device };
     }
+    // Shared by every record read from this reply from now on. Its names become the strings
+    // V8 keeps for property names: a lookup by a property of the session view then compares
+    // pointers, not characters.
+    // Not frozen, though no record changes it: optimized code reads a frozen array's elements
+    // through a generic path, and a lookup reads several.
+    for (let i = 0; i < stored.length; i += 2) stored[i] = propertyName(stored[i] as string);
+    if (times !== undefined) Object.freeze(times);
+    if (device !== undefined) Object.freeze(device);
+    SHARED_PAIRS.set(stored, new Array<unknown>(stored.length / 2).fill(NOT_PARSED));
+    const hash: DecodedHash = { stored, storedTimes, times, principal, lifetime, device };
+    this.#decoded.set(reply, hash);
     return hash;
   }
 
@@ -1275,4 +1289,9 @@ function finiteOr(value: number | undefined, fallback: number): number {
  */
 export function createSessionStore(options: SessionStoreOptions): SessionStore {
   return new SessionStore(options);
+}
+
+/** `name` as V8 keeps it for property names (internalized): one copy, compared by pointer. */
+function propertyName(name: string): string {
+  return Object.keys({ [name]: 0 })[0] ?? name;
 }

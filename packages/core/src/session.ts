@@ -265,6 +265,9 @@ function apiValue(target: ViewTarget, name: string): unknown {
  */
 function viewHandler(dialect: SessionDialect | undefined): ProxyHandler<ViewTarget> {
   const extra = dialect?.names;
+  // Every name that is not data, in one Set: reading an attribute, the common case, looks once.
+  const special =
+    extra === undefined ? RESERVED_SESSION_NAMES : new Set([...RESERVED_SESSION_NAMES, ...extra]);
   return {
     get(target, property, view) {
       if (typeof property === 'symbol') {
@@ -273,8 +276,10 @@ function viewHandler(dialect: SessionDialect | undefined): ProxyHandler<ViewTarg
         const backend = target[BACKEND];
         return () => ({ id: backend.id, data: methodsOf(target).toJSON() });
       }
-      if (extra?.has(property)) return dialect?.get(property, target[BACKEND], view as Session);
-      if (RESERVED_SESSION_NAMES.has(property)) return apiValue(target, property);
+      if (special.has(property)) {
+        if (extra?.has(property)) return dialect?.get(property, target[BACKEND], view as Session);
+        return apiValue(target, property);
+      }
       // Attribute values are never undefined (writing undefined removes one): no `has` first.
       const value = target[BACKEND].read(property);
       if (value !== undefined) return value;

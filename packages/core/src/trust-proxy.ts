@@ -115,6 +115,8 @@ export function compileTrustProxy(rule: TrustProxy | undefined): TrustRule {
  */
 export function isSecureRequest(facts: HttpRequestFacts, rule: TrustRule): boolean {
   if (facts.secure === true) return true;
+  // Most requests: no proxy said anything (and no list to make of it).
+  if (facts.forwardedProto === undefined) return false;
   const protocols = listOf(facts.forwardedProto);
   if (protocols.length === 0) return false;
   let trusted = 0;
