@@ -111,7 +111,9 @@ export interface SessionStoreOptions {
    */
   operationTimeout?: number;
   /**
-   * Turns attribute values into stored strings and back.
+   * Turns attribute values into stored strings and back. `parse` must give the same value
+   * for the same text: with the port's cache on, a string, number or boolean it returned is
+   * handed to every later read of the same held reply without calling it again.
    * @default jsonSerializer (refuses `__proto__` and `constructor.prototype` keys)
    */
   serializer?: Serializer;
