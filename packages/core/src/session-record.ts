@@ -28,14 +28,37 @@ const MAX_NAME_LENGTH = 200;
 const MAX_SCANNED_PAIRS = 16;
 
 /** What a shared pairs' parsed values hold for a value not parsed yet. */
-export const NOT_PARSED: unique symbol = Symbol('sess.notParsed');
+const NOT_PARSED: unique symbol = Symbol('sess.notParsed');
 
 /**
- * Pairs that every record read from one cached reply shares (the store registers them), and
- * the primitives parsed from them so far, by pair (`NOT_PARSED` until then): each is parsed
- * once. Package-internal.
+ * Pairs that every record read from one cached reply shares (see `sharePairs`), and the
+ * primitives parsed from them so far, by pair (`NOT_PARSED` until then): each is parsed once.
  */
-export const SHARED_PAIRS = new WeakMap<readonly string[], unknown[]>();
+const SHARED_PAIRS = new WeakMap<readonly string[], unknown[]>();
+
+/**
+ * Makes `pairs` (fresh, the store's own) the pairs every record read from one cached reply
+ * shares: their names become the strings V8 keeps for property names, so that a lookup by a
+ * property of the session view compares pointers, and the primitives parsed from them are
+ * kept for all those records. Not frozen, though no record changes them: optimized code reads
+ * a frozen array's elements through a generic path, and a lookup reads several.
+ */
+export function sharePairs(pairs: string[]): readonly string[] {
+  for (let i = 0; i < pairs.length; i += 2) pairs[i] = propertyName(pairs[i] as string);
+  SHARED_PAIRS.set(pairs, new Array<unknown>(pairs.length / 2).fill(NOT_PARSED));
+  return pairs;
+}
+
+/** `name` as V8 keeps it for property names (internalized): one copy, compared by pointer. */
+function propertyName(name: string): string {
+  return Object.keys({ [name]: 0 })[0] ?? name;
+}
+
+/** Where `name` is among name/value pairs, or -1. */
+function pairIndex(pairs: readonly string[], name: string): number {
+  for (let i = 0; i + 1 < pairs.length; i += 2) if (pairs[i] === name) return i;
+  return -1;
+}
 
 /** Name/value pairs (`[name, value, name, value, ...]`) as a Map. */
 export function pairsToMap(pairs: readonly string[]): Map<string, string> {
@@ -170,18 +193,16 @@ export class SessionRecord {
       const text = this.#stored?.get(name);
       return text === undefined ? undefined : this.#parsedValue(name, text);
     }
-    for (let i = 0; i + 1 < pairs.length; i += 2) {
-      if (pairs[i] !== name) continue;
-      const parsed = this.#parsed;
-      if (parsed === undefined) return this.#parsedValue(name, pairs[i + 1] as string);
-      const known = parsed[i >> 1];
-      if (known !== NOT_PARSED) return known;
-      const value = this.#parsedValue(name, pairs[i + 1] as string);
-      // Objects are the request's own (`#live`); a primitive is the same for every reader.
-      if (value === null || typeof value !== 'object') parsed[i >> 1] = value;
-      return value;
-    }
-    return undefined;
+    const i = pairIndex(pairs, name);
+    if (i === -1) return undefined;
+    const parsed = this.#parsed;
+    if (parsed === undefined) return this.#parsedValue(name, pairs[i + 1] as string);
+    const known = parsed[i >> 1];
+    if (known !== NOT_PARSED) return known;
+    const value = this.#parsedValue(name, pairs[i + 1] as string);
+    // Objects are the request's own (`#live`); a primitive is the same for every reader.
+    if (value === null || typeof value !== 'object') parsed[i >> 1] = value;
+    return value;
   }
 
   #parsedValue(name: string, text: string): unknown {
@@ -321,8 +342,8 @@ export class SessionRecord {
     const stored = this.#stored;
     if (stored !== undefined) return stored.get(name);
     const pairs = this.#storedPairs as readonly string[];
-    for (let i = 0; i + 1 < pairs.length; i += 2) if (pairs[i] === name) return pairs[i + 1];
-    return undefined;
+    const i = pairIndex(pairs, name);
+    return i === -1 ? undefined : pairs[i + 1];
   }
 
   /** The stored attributes as name/text pairs, without building a Map for a few of them. */

@@ -26,10 +26,9 @@ import {
   assertAttributeName,
   expiryOf,
   META,
-  NOT_PARSED,
   SessionRecord,
   type SessionTimes,
-  SHARED_PAIRS,
+  sharePairs,
 } from './session-record.js';
 import { claimScript, createScript, moveScript, takeScript } from './session-scripts.js';
 import {
@@ -1234,16 +1233,11 @@ export class SessionStore {
     if (!Object.isFrozen(reply)) {
       return { stored, storedTimes, times, principal, lifetime, device };
     }
-    // Shared by every record read from this reply from now on. Its names become the strings
-    // V8 keeps for property names: a lookup by a property of the session view then compares
-    // pointers, not characters.
-    // Not frozen, though no record changes it: optimized code reads a frozen array's elements
-    // through a generic path, and a lookup reads several.
-    for (let i = 0; i < stored.length; i += 2) stored[i] = propertyName(stored[i] as string);
+    // Shared by every record read from this reply from now on.
     if (times !== undefined) Object.freeze(times);
     if (device !== undefined) Object.freeze(device);
-    SHARED_PAIRS.set(stored, new Array<unknown>(stored.length / 2).fill(NOT_PARSED));
-    const hash: DecodedHash = { stored, storedTimes, times, principal, lifetime, device };
+    const shared = sharePairs(stored);
+    const hash: DecodedHash = { stored: shared, storedTimes, times, principal, lifetime, device };
     this.#decoded.set(reply, hash);
     return hash;
   }
@@ -1289,9 +1283,4 @@ function finiteOr(value: number | undefined, fallback: number): number {
  */
 export function createSessionStore(options: SessionStoreOptions): SessionStore {
   return new SessionStore(options);
-}
-
-/** `name` as V8 keeps it for property names (internalized): one copy, compared by pointer. */
-function propertyName(name: string): string {
-  return Object.keys({ [name]: 0 })[0] ?? name;
 }
